@@ -1,0 +1,58 @@
+# The two commands: `make run` serves the site, `make test` checks everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev lint format migrate seeds serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# A secret key made once per checkout, so `make run` needs no configuration.
+var/secret-key:
+	mkdir -p var
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: install var/secret-key
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret-key)} $(MAKE) --no-print-directory serve
+
+serve:
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seeds
+	$(BIN)/python manage.py ensure_demo_accounts
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/djhtml --check templates
+	git ls-files -z --cached --others --exclude-standard -- '*.py' | xargs -0 $(BIN)/django-upgrade --target-version 5.2 --check
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/djhtml templates
+	git ls-files -z --cached --others --exclude-standard -- '*.py' | xargs -0 $(BIN)/django-upgrade --target-version 5.2
+
+test: lint
+	SECRET_KEY=$${SECRET_KEY:-insecure-key-for-checks} $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

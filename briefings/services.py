@@ -1,0 +1,236 @@
+"""
+Writes that span several rows or carry workflow rules. The admin, the API
+and the management commands all go through these, so a rule lives once.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from briefings.anchoring import AnchorError, locate
+from briefings.models import Actor, ActorAlias, BriefingStatus, ReviewStatus
+
+PUBLISH_PERMISSION = "briefings.publish_briefing"
+REVIEW_CLAIM_PERMISSION = "briefings.review_claim"
+
+# Which status a briefing may move to from each status.
+TRANSITIONS = {
+    BriefingStatus.DRAFT: {BriefingStatus.IN_REVIEW},
+    BriefingStatus.IN_REVIEW: {BriefingStatus.DRAFT, BriefingStatus.PUBLISHED},
+    BriefingStatus.PUBLISHED: {BriefingStatus.ARCHIVED},
+    BriefingStatus.ARCHIVED: {BriefingStatus.PUBLISHED},
+}
+# Moving into these needs the publish permission (Reviewers); the rest, change.
+REVIEWER_ONLY = {BriefingStatus.PUBLISHED, BriefingStatus.ARCHIVED}
+
+
+class StaleEdit(Exception):
+    """The object changed since the editor (or API client) loaded it."""
+
+    def __init__(self, instance, expected):
+        self.instance = instance
+        self.expected = expected
+        last = instance.history.select_related("history_user").first()
+        self.changed_by = getattr(last, "history_user", None)
+        self.changed_at = getattr(last, "history_date", None)
+        who = f" by {self.changed_by}" if self.changed_by else ""
+        when = f" at {self.changed_at:%H:%M:%S}" if self.changed_at else ""
+        super().__init__(
+            f"This {instance._meta.verbose_name} was changed{who}{when} after you opened it "
+            f"(version {instance.version}, you had {expected}). Your input is kept below: "
+            "review the current version and apply your changes again."
+        )
+
+
+def can_publish(user):
+    return user.is_active and user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit(user):
+    return user.is_active and user.has_perm("briefings.change_briefing")
+
+
+def check_version(instance, expected):
+    """Raise StaleEdit unless the stored row still has version `expected`; lock it meanwhile."""
+    model = type(instance)
+    current = model.objects.select_for_update().filter(pk=instance.pk).first()
+    if current is None or current.version != int(expected):
+        raise StaleEdit(current or instance, expected)
+
+
+# Briefing workflow -----------------------------------------------------------
+
+
+def briefing_transition_error(*, briefing, to, by):
+    """Return why `by` may not move `briefing` to status `to`, or None if allowed."""
+    if to == briefing.status:
+        return None
+    if to not in TRANSITIONS[briefing.status]:
+        return (
+            f"A {briefing.get_status_display().lower()} briefing cannot become "
+            f"{BriefingStatus(to).label.lower()}."
+        )
+    if to in REVIEWER_ONLY and not can_publish(by):
+        return "Only a reviewer can publish or archive a briefing."
+    if not can_edit(by):
+        return "You do not have permission to change briefings."
+    if to == BriefingStatus.PUBLISHED:
+        unreviewed = [
+            link.claim
+            for link in briefing.claim_links.select_related("claim")
+            if link.claim.review_status != ReviewStatus.REVIEWED
+        ]
+        if unreviewed:
+            names = "; ".join(f"#{claim.pk} {claim}" for claim in unreviewed)
+            return f"These key claims are not reviewed yet: {names}."
+    return None
+
+
+@transaction.atomic
+def briefing_set_status(*, briefing, to, by):
+    """Move a briefing through the workflow, enforcing roles and review of key claims."""
+    error = briefing_transition_error(briefing=briefing, to=to, by=by)
+    if error:
+        if "reviewer" in error or "permission" in error:
+            raise PermissionDenied(error)
+        raise ValidationError({"status": error})
+    if to == briefing.status:
+        return briefing
+    briefing.status = to
+    if to == BriefingStatus.PUBLISHED and briefing.published_at is None:
+        briefing.published_at = timezone.now()
+    briefing._change_reason = f"Status set to {BriefingStatus(to).label}"
+    briefing.save()
+    return briefing
+
+
+def briefing_submit(*, briefing, by):
+    return briefing_set_status(briefing=briefing, to=BriefingStatus.IN_REVIEW, by=by)
+
+
+def briefing_publish(*, briefing, by):
+    return briefing_set_status(briefing=briefing, to=BriefingStatus.PUBLISHED, by=by)
+
+
+def briefing_archive(*, briefing, by):
+    return briefing_set_status(briefing=briefing, to=BriefingStatus.ARCHIVED, by=by)
+
+
+def claim_review(*, claim, by, status=ReviewStatus.REVIEWED):
+    """Mark a claim reviewed (or retired, or back to unreviewed); reviewers only."""
+    if not (by.is_active and by.has_perm(REVIEW_CLAIM_PERMISSION)):
+        raise PermissionDenied("Only a reviewer can review claims.")
+    claim.review_status = status
+    if status == ReviewStatus.UNREVIEWED:
+        claim.reviewed_by, claim.reviewed_at = None, None
+    else:
+        claim.reviewed_by, claim.reviewed_at = by, timezone.now()
+    claim.save()
+    return claim
+
+
+# Articles and anchoring ------------------------------------------------------
+
+
+@transaction.atomic
+def article_update_body(*, article, body, orphan=True):
+    """
+    Replace an article's body and re-anchor every claim on it by quote and context.
+
+    Claims whose quote can no longer be placed are orphaned (their offsets
+    cleared, so they show up in the orphaned queue) when `orphan` is true;
+    otherwise the change is refused with a ValidationError naming them.
+    Return the list of orphaned claims.
+    """
+    claims = list(article.claims.exclude(start__isnull=True).select_related("article"))
+    lost = []
+    for claim in claims:
+        try:
+            claim.anchor(locate(body, claim.quote, claim.prefix, claim.suffix, hint=claim.start))
+        except AnchorError as error:
+            lost.append((claim, str(error)))
+    if lost and not orphan:
+        raise ValidationError(
+            {"body": [f"Claim #{claim.pk} no longer matches: {reason}" for claim, reason in lost]}
+        )
+    article.body = body
+    article.save(reanchored=True)
+    lost_ids = {claim.pk for claim, _ in lost}
+    for claim in claims:
+        if claim.pk in lost_ids:
+            claim.start = claim.end = None
+            claim._change_reason = "Orphaned: quote not found after the article text changed"
+        else:
+            claim._change_reason = "Re-anchored after the article text changed"
+        claim.save()
+    return [claim for claim, _ in lost]
+
+
+def claim_reanchor(*, claim, start, end):
+    """Anchor a claim (an orphan, or one being moved) to body[start:end] of its article."""
+    body = claim.article.body
+    claim.start, claim.end = start, end
+    claim.quote = body[start:end] if 0 <= start < end <= len(body) else claim.quote
+    errors = claim.span_errors(body)
+    if errors:
+        raise ValidationError(errors)
+    claim.refresh_context()
+    claim.save()
+    return claim
+
+
+# Actors ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def actor_merge(*, keep, merge):
+    """
+    Move everything that points at `merge` onto `keep`, keep its names as
+    aliases, then delete it. Nothing that cited the merged actor is lost.
+    """
+    if keep.pk == merge.pk:
+        raise ValidationError("An actor cannot be merged into itself.")
+    for relation in Actor._meta.related_objects:
+        if relation.related_model is ActorAlias:
+            continue
+        if relation.many_to_many:
+            # Auto-created through tables (e.g. sco evidence) hold no other data.
+            through = relation.through
+            source_field = relation.field.m2m_reverse_field_name()
+            owner_field = relation.field.m2m_field_name()
+            for row in through.objects.filter(**{source_field: merge}):
+                through.objects.get_or_create(
+                    **{owner_field: getattr(row, owner_field), source_field: keep}
+                )
+            through.objects.filter(**{source_field: merge}).delete()
+            continue
+        field = relation.field.name
+        rows = relation.related_model._default_manager.filter(**{field: merge})
+        for row in rows:
+            setattr(row, field, keep)
+            _save_or_drop_duplicate(row)
+    names = {alias.name for alias in keep.aliases.all()} | {keep.name}
+    for alias in merge.aliases.all():
+        if alias.name not in names:
+            ActorAlias.objects.create(actor=keep, name=alias.name, language=alias.language)
+            names.add(alias.name)
+    if merge.name not in names:
+        ActorAlias.objects.create(actor=keep, name=merge.name)
+    if not keep.wikidata_qid and merge.wikidata_qid:
+        qid = merge.wikidata_qid
+        merge.wikidata_qid = ""
+        merge.save(update_fields=["wikidata_qid", "version"])
+        keep.wikidata_qid = qid
+    keep._change_reason = f"Merged {merge.name} (#{merge.pk}) into this actor"
+    keep.save()
+    merge.delete()
+    return keep
+
+
+def _save_or_drop_duplicate(row):
+    """Save a re-pointed link row; if it now duplicates an existing link, drop it."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        row.delete()

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from briefings import views
+
+public_patterns = (
+    [
+        path("", views.HomeView.as_view(), name="home"),
+        path("briefings/<slug:slug>/", views.BriefingDetailView.as_view(), name="briefing-detail"),
+        path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
+        path("actors/<slug:slug>/", views.ActorDetailView.as_view(), name="actor-detail"),
+        path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+        path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+        path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    ],
+    "briefings",
+)
+
+urlpatterns = [
+    path("", include(public_patterns)),
+    path("sco/", include("sco.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
