@@ -207,7 +207,8 @@ class Participation(models.Model):
         null=True,
         blank=True,
         related_name="sco_representations",
-        help_text="Who attends in the participant's place.",
+        help_text="Who attends for the participant: its leader in person, or whoever is sent "
+        "instead.",
     )
     note = models.CharField(max_length=300, blank=True)
     evidence = models.ManyToManyField(
