@@ -606,8 +606,14 @@ class Claim(VersionedModel):
                 "review_status", ReviewStatus, "briefings_claim_review_status_valid"
             ),
             models.CheckConstraint(
+                # Both offsets or neither: a comparison with NULL would pass a CHECK.
                 condition=(Q(start__isnull=True) & Q(end__isnull=True))
-                | (Q(start__gte=0) & Q(end__gt=F("start"))),
+                | (
+                    Q(start__isnull=False)
+                    & Q(end__isnull=False)
+                    & Q(start__gte=0)
+                    & Q(end__gt=F("start"))
+                ),
                 name="briefings_claim_span_ordered",
             ),
             # LENGTH counts code points on PostgreSQL and SQLite alike.

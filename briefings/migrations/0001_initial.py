@@ -884,7 +884,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start__isnull', True), ('end__isnull', True)), models.Q(('start__gte', 0), ('end__gt', models.F('start'))), _connector='OR'), name='briefings_claim_span_ordered'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start__isnull', True), ('end__isnull', True)), models.Q(('start__isnull', False), ('end__isnull', False), ('start__gte', 0), ('end__gt', models.F('start'))), _connector='OR'), name='briefings_claim_span_ordered'),
         ),
         migrations.AddConstraint(
             model_name='claim',
