@@ -63,12 +63,12 @@ class SourceKind(models.TextChoices):
 
 class SourceQuerySet(models.QuerySet):
     def public(self):
-        """Sources cited by, or publishing articles of, a published briefing."""
-        published = Briefing.objects.published()
+        """Sources of public articles, and channels or evidence of public claims."""
+        claims = Claim.objects.public()
         return self.filter(
-            Q(articles__briefings__in=published)
-            | Q(claims_channelled__briefings__in=published)
-            | Q(claim_evidence__claim__briefings__in=published)
+            Q(articles__in=Article.objects.public())
+            | Q(claims_channelled__in=claims)
+            | Q(claim_evidence__claim__in=claims)
         ).distinct()
 
 
@@ -124,11 +124,11 @@ class ActorKind(models.TextChoices):
 class ActorQuerySet(models.QuerySet):
     def public(self):
         """Actors shown through a published briefing: covered, speaking or spoken about."""
-        published = Briefing.objects.published()
+        claims = Claim.objects.public()
         return self.filter(
-            Q(briefings__in=published)
-            | Q(claims_made__briefings__in=published)
-            | Q(claim_links__claim__briefings__in=published)
+            Q(briefings__in=Briefing.objects.published())
+            | Q(claims_made__in=claims)
+            | Q(claim_links__claim__in=claims)
         ).distinct()
 
     def matching(self, text):
@@ -293,7 +293,10 @@ class EventKind(models.TextChoices):
 
 class EventQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(briefings__in=Briefing.objects.published()).distinct()
+        """Events a published briefing or a public claim is about."""
+        return self.filter(
+            Q(briefings__in=Briefing.objects.published()) | Q(claims__in=Claim.objects.public())
+        ).distinct()
 
 
 class Event(VersionedModel):
@@ -588,7 +591,7 @@ class Claim(VersionedModel):
     history = HistoricalRecords(excluded_fields=["rationale_html"])
 
     class Meta:
-        ordering = ["article", "start"]
+        ordering = ["article_id", "start"]
         indexes = [
             models.Index(fields=["article", "start"], name="briefings_claim_article_start"),
             models.Index(fields=["quote_type"], name="briefings_claim_quote_type"),

@@ -216,7 +216,7 @@ class Participation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["summit", "capacity", "participant__name"]
+        ordering = ["summit_id", "capacity", "participant__name"]
         constraints = [
             choices_constraint("status", ParticipationStatus, "sco_participation_status_valid"),
             choices_constraint(

@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
                 ('speaker_role', models.ForeignKey(blank=True, help_text="The speaker's office at the time, where known.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='briefings.affiliation')),
             ],
             options={
-                'ordering': ['article', 'start'],
+                'ordering': ['article_id', 'start'],
             },
         ),
         migrations.CreateModel(

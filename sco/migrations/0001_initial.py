@@ -213,7 +213,7 @@ class Migration(migrations.Migration):
                 ('summit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='sco.summit')),
             ],
             options={
-                'ordering': ['summit', 'capacity', 'participant__name'],
+                'ordering': ['summit_id', 'capacity', 'participant__name'],
             },
         ),
         migrations.AddField(
