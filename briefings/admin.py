@@ -198,12 +198,10 @@ class VersionedAdmin(HistoryAdmin):
         if change and obj is not None and self.has_change_permission(request, obj):
             others = services.edit_presence_join(obj=obj, user=request.user)
             if others:
-                who = " and ".join(others)
-                verb = "is" if len(others) == 1 else "are"
                 messages.warning(
                     request,
-                    f"{who} {verb} also editing this {obj._meta.verbose_name}. Saves are "
-                    "checked: if theirs lands first, yours is refused with your input kept.",
+                    f"Also editing this {obj._meta.verbose_name}: {', '.join(others)}. Saves "
+                    "are checked: if theirs lands first, yours is refused with your input kept.",
                 )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

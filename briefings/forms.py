@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from briefings import services
 from briefings.models import (
@@ -95,6 +96,12 @@ class BriefingAdminForm(VersionedAdminForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        # Publishing stamps the date (services.briefing_set_status does it again
+        # after the save); the model's constraint wants it already here.
+        if cleaned_data.get("status") == BriefingStatus.PUBLISHED and not cleaned_data.get(
+            "published_at"
+        ):
+            cleaned_data["published_at"] = timezone.now()
         if self.needs_correction_reason and not cleaned_data.get("correction_reason", "").strip():
             self.add_error(
                 "correction_reason",
