@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.template.loader import render_to_string
@@ -179,6 +180,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     history_list_display = ["history_change_reason"]
     object_history_form_template = "admin/versioned_history_form.html"
+    # Links without a scheme are https, as they will be from Django 6.0 on.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class VersionedAdmin(HistoryAdmin):
