@@ -91,11 +91,16 @@ def _slug(obj):
     return obj.slug if obj else None
 
 
+def claim_order(claim):
+    """Claims in reading order, article by article; orphans (no span) last."""
+    start, end = claim.start or 0, claim.end or 0
+    return (claim.article.slug, claim.start is None, start, end, claim.quote, claim.pk)
+
+
 def claim_keys(claims):
-    """Give each claim its natural key, numbering repeats of the same span."""
+    """Give each claim (in claim_order) its natural key, numbering repeats of the same span."""
     keys, seen = {}, Counter()
-    for claim in sorted(claims, key=lambda c: (c.article.slug, c.start is None, c.start or 0,
-                                               c.end or 0, c.quote, c.pk)):  # fmt: skip
+    for claim in claims:
         span = f"{claim.start}-{claim.end}" if claim.start is not None else "orphan"
         base = f"{claim.article.slug}@{span}"
         seen[base] += 1
@@ -121,6 +126,7 @@ def briefing_document(briefing, *, internal):
         .select_related("speaker_role__actor", "speaker_role__organisation")
         .prefetch_related("actor_links__actor", "evidence_links__source")
     )
+    claims.sort(key=claim_order)
     keys = claim_keys(claims)
     for claim in claims:
         if claim.article not in articles:
@@ -346,7 +352,7 @@ def briefing_document(briefing, *, internal):
                 "reviewed_at": _date(claim.reviewed_at),
                 **({"editor_note": claim.editor_note} if internal else {}),
             }
-            for claim in sorted(claims, key=lambda claim: keys[claim.pk])
+            for claim in claims
         ],
     }
 
@@ -415,10 +421,10 @@ class Importer:
 
     # Writing ------------------------------------------------------------------
 
-    def save(self, obj, path):
+    def save(self, obj, path, exclude=None):
         """full_clean and save obj; record its errors under path. Return obj or None."""
         try:
-            obj.full_clean()
+            obj.full_clean(exclude=exclude)
         except ValidationError as error:
             messages = getattr(error, "message_dict", None) or {"__all__": error.messages}
             for field, field_messages in messages.items():
@@ -639,7 +645,9 @@ class Importer:
                 self.save(BriefingActor(briefing=briefing, actor=actor), path)
         for n, row in enumerate(self.rows(data, "corrections", "briefing.corrections")):
             values = pick(row, ["created_at", "reason", "changed_fields"])
-            self.save(Correction(briefing=briefing, **values), f"briefing.corrections[{n}]")
+            # Who made a correction is a user of the other site; it stays unrecorded here.
+            correction = Correction(briefing=briefing, **values)
+            self.save(correction, f"briefing.corrections[{n}]", exclude=["created_by"])
         self.fail_if_errors()
         self.set_status(briefing, status, data.get("published_at"))
         return briefing

@@ -149,6 +149,12 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
     def absolute(self, path):
         return self.request.build_absolute_uri(path)
 
+    def jsonld_content_type(self):
+        """Name the Web Annotation profile when the client took JSON-LD (not plain JSON)."""
+        if isinstance(self.request.accepted_renderer, JSONLDRenderer):
+            return formats.ANNOTATION_PROFILE
+        return None
+
 
 @extend_schema(parameters=[SLUG])
 class SourceViewSet(ResourceViewSet):
@@ -249,7 +255,7 @@ class ArticleViewSet(ResourceViewSet):
         if not sees_everything(request.user, Claim):
             claims = claims.exclude(review_status=ReviewStatus.RETIRED)
         collection = formats.annotation_collection(article, claims, self.absolute)
-        return Response(collection, content_type=formats.ANNOTATION_PROFILE)
+        return Response(collection, content_type=self.jsonld_content_type())
 
 
 class ClaimViewSet(ResourceViewSet):
@@ -327,7 +333,7 @@ class ClaimViewSet(ResourceViewSet):
     def annotation(self, request, pk=None):
         return Response(
             formats.annotation(self.get_object(), self.absolute),
-            content_type=formats.ANNOTATION_PROFILE,
+            content_type=self.jsonld_content_type(),
         )
 
     @extend_schema(
