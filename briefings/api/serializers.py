@@ -157,6 +157,13 @@ class LinkedRefsField(serializers.ManyRelatedField):
         return [getattr(link, self.target) for link in getattr(instance, self.link_name).all()]
 
 
+class OptionalURLField(serializers.URLField):
+    """A URL, or null where the model has an empty string."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 @extend_schema_field(OpenApiTypes.URI)
 class PageURLField(serializers.Field):
     """The absolute URL of the object's public page."""
@@ -300,8 +307,8 @@ class ClaimSummarySerializer(DescribedMixin, serializers.ModelSerializer):
     api_url = link_to("claim-detail", lookup_field="pk")
     page_url = PageURLField()
     article = RefField(ArticleRefSerializer, read_only=True)
-    speaker = RefField(ActorRefSerializer, read_only=True)
-    channel = RefField(SourceRefSerializer, read_only=True)
+    speaker = RefField(ActorRefSerializer, read_only=True, allow_null=True)
+    channel = RefField(SourceRefSerializer, read_only=True, allow_null=True)
 
     class Meta:
         model = Claim
@@ -383,7 +390,7 @@ class ActorSerializer(ModelCleanSerializer):
     )
     aliases = ActorAliasSerializer(many=True, required=False)
     affiliations = AffiliationSerializer(many=True, read_only=True)
-    wikidata_url = serializers.URLField(read_only=True)
+    wikidata_url = OptionalURLField(read_only=True, allow_null=True)
 
     class Meta:
         model = Actor

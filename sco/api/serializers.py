@@ -82,8 +82,8 @@ class SummitSerializer(SCOSerializer):
 
     api_url = link_to("sco-summit-detail")
     page_url = PageURLField()
-    country = RefField(ActorRefSerializer, read_only=True)
-    host = RefField(ActorRefSerializer, read_only=True)
+    country = RefField(ActorRefSerializer, read_only=True, allow_null=True)
+    host = RefField(ActorRefSerializer, read_only=True, allow_null=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -113,7 +113,7 @@ class ParticipationSerializer(SCOSerializer):
     api_url = link_to("sco-participation-detail", lookup_field="pk")
     summit = RefField(SummitRefSerializer, read_only=True)
     participant = RefField(ActorRefSerializer, read_only=True)
-    representative = RefField(ActorRefSerializer, read_only=True)
+    representative = RefField(ActorRefSerializer, read_only=True, allow_null=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -137,8 +137,8 @@ class MeetingSerializer(SCOSerializer):
     """A bilateral or small meeting, e.g. on a summit's sidelines."""
 
     api_url = link_to("sco-meeting-detail")
-    summit = RefField(SummitRefSerializer, read_only=True)
-    host = RefField(ActorRefSerializer, read_only=True)
+    summit = RefField(SummitRefSerializer, read_only=True, allow_null=True)
+    host = RefField(ActorRefSerializer, read_only=True, allow_null=True)
     participants = RefField(ActorRefSerializer, many=True, read_only=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
