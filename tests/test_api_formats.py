@@ -265,3 +265,7 @@ class ExchangeTests(FormatData, TestCase):
             with self.subTest(document=str(bad)[:60]):
                 response = self.import_(bad)
                 self.assertEqual(response.status_code, 400, response.content)
+                self.assertNotIn("briefing.slug", response.json())
+        # An offset Python accepts but PostgreSQL refuses is stored as UTC.
+        document["articles"][0]["retrieved_at"] = "2024-07-03T04:00:16-19:50"
+        self.assertEqual(self.import_(document).status_code, 201)

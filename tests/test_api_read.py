@@ -274,6 +274,16 @@ class ClaimFilterTests(PublishedAndDraftData, TestCase):
         ids = self.client.get("/api/v1/claims/?verdict=accurate&verdict=unverified").json()
         self.assertEqual(ids["count"], 2)
 
+    def test_date_times_with_offsets_the_database_refuses_still_work(self):
+        response = self.client.get(
+            "/api/v1/claims/", {"published_after": "0541-08-17T04:00:16-19:50"}
+        )
+        self.assertEqual(response.status_code, 200)
+        response = self.client.get(
+            "/api/v1/claims/", {"published_after": "0001-01-01T00:00:00+10:00"}
+        )
+        self.assertEqual(response.status_code, 400)
+
     def test_invalid_filter_values_are_400_with_the_field_named(self):
         for params in ({"verdict": "maybe"}, {"said_after": "yesterday"}):
             with self.subTest(params=params):

@@ -9,6 +9,7 @@ they belong to the site rather than the content: database ids, versions,
 created/updated times, and users (authors, reviewers, who created what).
 """
 
+import datetime
 from collections import Counter
 
 from django.core.exceptions import ValidationError
@@ -434,6 +435,15 @@ class Importer:
             # Field parsers raise these for values of the wrong JSON type (a list as a date).
             self.errors[path] = [f"A value has the wrong type: {error}"]
             return None
+        for field in obj._meta.concrete_fields:
+            value = getattr(obj, field.attname)
+            if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+                # Databases refuse some UTC offsets that Python accepts; store UTC.
+                try:
+                    setattr(obj, field.attname, value.astimezone(datetime.UTC))
+                except OverflowError:
+                    self.errors[f"{path}.{field.name}"] = ["This date-time is out of range."]
+                    return None
         obj.save()
         return obj
 

@@ -4,7 +4,11 @@ an unknown slug simply matches nothing, so filters never reveal whether a
 hidden object exists. Domain rules come from the models' QuerySet methods.
 """
 
+import datetime
+
 import django_filters as filters
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 
 from briefings.api.permissions import sees_everything
 from briefings.models import (
@@ -24,6 +28,23 @@ from briefings.models import (
     SourceKind,
     Verdict,
 )
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, turned to UTC: databases refuse some offsets Python accepts."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError("This date-time is out of range.", code="invalid") from None
+
+
+class DateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 def slug_filter(field_name, help_text):
@@ -75,10 +96,10 @@ class ArticleFilter(filters.FilterSet):
     briefing = filters.CharFilter(
         method="filter_briefing", help_text="Only articles a briefing draws on (its slug)."
     )
-    published_after = filters.IsoDateTimeFilter(
+    published_after = DateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="Published at or after."
     )
-    published_before = filters.IsoDateTimeFilter(
+    published_before = DateTimeFilter(
         field_name="published_at", lookup_expr="lte", help_text="Published at or before."
     )
 
@@ -125,12 +146,12 @@ class ClaimFilter(filters.FilterSet):
     said_before = filters.DateFilter(
         field_name="said_date", lookup_expr="lte", help_text="Said on or before this date."
     )
-    published_after = filters.IsoDateTimeFilter(
+    published_after = DateTimeFilter(
         field_name="article__published_at",
         lookup_expr="gte",
         help_text="Whose article was published at or after.",
     )
-    published_before = filters.IsoDateTimeFilter(
+    published_before = DateTimeFilter(
         field_name="article__published_at",
         lookup_expr="lte",
         help_text="Whose article was published at or before.",
@@ -179,10 +200,10 @@ class BriefingFilter(filters.FilterSet):
         distinct=True,
         help_text="Only briefings covering this actor (slug).",
     )
-    published_after = filters.IsoDateTimeFilter(
+    published_after = DateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="Published at or after."
     )
-    published_before = filters.IsoDateTimeFilter(
+    published_before = DateTimeFilter(
         field_name="published_at", lookup_expr="lte", help_text="Published at or before."
     )
 
