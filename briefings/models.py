@@ -491,6 +491,17 @@ class ClaimQuerySet(models.QuerySet):
         """Claims the actor made or that are about the actor."""
         return self.filter(Q(speaker=actor) | Q(actor_links__actor=actor)).distinct()
 
+    def search(self, text):
+        """
+        Claims whose quote, cue or speaker's name contains `text`.
+
+        Portable (icontains) so it runs on SQLite too; one method, so a
+        full-text implementation can replace it for every caller at once.
+        """
+        return self.filter(
+            Q(quote__icontains=text) | Q(cue__icontains=text) | Q(speaker__name__icontains=text)
+        )
+
 
 class Claim(VersionedModel):
     """

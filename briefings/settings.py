@@ -188,6 +188,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Requests name related objects by slug; responses embed them as small objects.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "briefings.models.SourceKind",
+        "ActorKindEnum": "briefings.models.ActorKind",
+        "AffiliationKindEnum": "briefings.models.AffiliationKind",
+        "EventKindEnum": "briefings.models.EventKind",
+        "QuoteTypeEnum": "briefings.models.QuoteType",
+        "AttributionKindEnum": "briefings.models.AttributionKind",
+        "ClaimTypeEnum": "briefings.models.ClaimType",
+        "VerdictEnum": "briefings.models.Verdict",
+        "ReviewStatusEnum": "briefings.models.ReviewStatus",
+        "BriefingStatusEnum": "briefings.models.BriefingStatus",
+        "MembershipStatusEnum": "sco.models.MembershipStatus",
+        "SummitFormatEnum": "sco.models.SummitFormat",
+        "ParticipationStatusEnum": "sco.models.ParticipationStatus",
+        "ParticipationCapacityEnum": "sco.models.ParticipationCapacity",
+        "MeetingKindEnum": "sco.models.MeetingKind",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

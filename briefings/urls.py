@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include(public_patterns)),
     path("sco/", include("sco.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("briefings.api.urls")),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,210 @@
+"""
+Standard representations: W3C Web Annotation, schema.org ClaimReview, Popolo.
+
+Each builder takes objects with their relations loaded and a function that
+makes an absolute URL from a path, and returns plain JSON-ready data.
+"""
+
+from django.urls import reverse
+
+from briefings.models import ActorKind, Verdict
+
+ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+ANNOTATION_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+SITE_NAME = "Briefings"
+
+# schema.org Rating: 1 (false) to 5 (accurate). Verdicts that judge no truth
+# value get no number, only their name.
+RATINGS = {
+    Verdict.ACCURATE: 5,
+    Verdict.MOSTLY_ACCURATE: 4,
+    Verdict.MISLEADING: 2,
+    Verdict.FALSE: 1,
+}
+
+
+def annotation(claim, absolute):
+    """The claim as a W3C Web Annotation on its article's text (offsets in code points)."""
+    selectors = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": claim.quote,
+            "prefix": claim.prefix,
+            "suffix": claim.suffix,
+        }
+    ]
+    if claim.start is not None:
+        selectors.append({"type": "TextPositionSelector", "start": claim.start, "end": claim.end})
+    bodies = [
+        {
+            "type": "TextualBody",
+            "purpose": "classifying",
+            "value": claim.get_claim_type_display(),
+        },
+        {
+            "type": "TextualBody",
+            "purpose": "describing",
+            "value": claim.attribution_text,
+        },
+    ]
+    if claim.verdict != Verdict.UNVERIFIED:
+        text = claim.get_verdict_display()
+        if claim.rationale:
+            text = f"{text}: {claim.rationale}"
+        bodies.append(
+            {"type": "TextualBody", "purpose": "assessing", "value": text, "format": "text/plain"}
+        )
+    if claim.speaker:
+        bodies.append(
+            {
+                "type": "SpecificResource",
+                "purpose": "identifying",
+                "source": absolute(claim.speaker.get_absolute_url()),
+            }
+        )
+    return {
+        "@context": ANNOTATION_CONTEXT,
+        "id": absolute(reverse("api:claim-annotation", kwargs={"pk": claim.pk})),
+        "type": "Annotation",
+        "motivation": "assessing" if claim.verdict != Verdict.UNVERIFIED else "identifying",
+        "created": claim.created_at.isoformat(),
+        "modified": claim.updated_at.isoformat(),
+        "generator": {"type": "Software", "name": SITE_NAME},
+        "body": bodies,
+        "target": {
+            "source": absolute(claim.article.get_absolute_url()),
+            "type": "Text",
+            "language": claim.article.language,
+            "selector": selectors,
+        },
+    }
+
+
+def annotation_collection(article, claims, absolute):
+    """All claims on an article as one AnnotationCollection holding a single page."""
+    collection_id = absolute(reverse("api:article-annotations", kwargs={"slug": article.slug}))
+    items = [annotation(claim, absolute) for claim in claims]
+    return {
+        "@context": ANNOTATION_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": f"Claims in “{article.title}”",
+        "total": len(items),
+        "first": {
+            "id": f"{collection_id}#page1",
+            "type": "AnnotationPage",
+            "partOf": collection_id,
+            "startIndex": 0,
+            "items": items,
+        },
+    }
+
+
+def claim_review(claim, absolute):
+    """The claim's verdict as schema.org ClaimReview JSON-LD."""
+    speaker = claim.speaker
+    item = {
+        "@type": "Claim",
+        "appearance": {
+            "@type": "NewsArticle",
+            "headline": claim.article.title,
+            "url": claim.article.url or absolute(claim.article.get_absolute_url()),
+        },
+        "firstAppearance": {
+            "@type": "NewsArticle",
+            "url": claim.article.url or absolute(claim.article.get_absolute_url()),
+        },
+    }
+    if speaker:
+        author = {
+            "@type": "Person" if speaker.kind == ActorKind.PERSON else "Organization",
+            "name": speaker.name,
+        }
+        if speaker.wikidata_qid:
+            author["sameAs"] = speaker.wikidata_url
+        item["author"] = author
+    if claim.said_date:
+        item["datePublished"] = claim.said_date.isoformat()
+    rating = {
+        "@type": "Rating",
+        "alternateName": claim.get_verdict_display(),
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+    if claim.verdict in RATINGS:
+        rating["ratingValue"] = RATINGS[claim.verdict]
+    reviewed = claim.reviewed_at or claim.updated_at
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": absolute(claim.get_absolute_url()),
+        "claimReviewed": claim.quote,
+        "datePublished": reviewed.date().isoformat(),
+        "author": {"@type": "Organization", "name": SITE_NAME},
+        "reviewRating": rating,
+        "itemReviewed": item,
+        **({"reviewBody": claim.rationale} if claim.rationale else {}),
+    }
+
+
+def popolo(actor, absolute):
+    """
+    The actor and its affiliations in Popolo's JSON export shape: persons,
+    organizations and the memberships between them.
+    """
+    is_person = actor.kind == ActorKind.PERSON
+    entity = {
+        "id": actor.slug,
+        "name": actor.name,
+        "other_names": [
+            {"name": alias.name, **({"note": alias.language} if alias.language else {})}
+            for alias in actor.aliases.all()
+        ],
+        "identifiers": (
+            [{"scheme": "wikidata", "identifier": actor.wikidata_qid}] if actor.wikidata_qid else []
+        ),
+        "links": [{"url": absolute(actor.get_absolute_url()), "note": SITE_NAME}]
+        + ([{"url": actor.wikidata_url, "note": "Wikidata"}] if actor.wikidata_qid else []),
+    }
+    if actor.description:
+        entity["summary"] = actor.description
+    if not is_person:
+        entity["classification"] = actor.get_kind_display()
+    organizations, memberships = {}, []
+    for affiliation in actor.affiliations.all():
+        organisation = affiliation.organisation
+        organizations[organisation.slug] = {
+            "id": organisation.slug,
+            "name": organisation.name,
+            "classification": organisation.get_kind_display(),
+            "identifiers": (
+                [{"scheme": "wikidata", "identifier": organisation.wikidata_qid}]
+                if organisation.wikidata_qid
+                else []
+            ),
+        }
+        membership = {
+            "id": f"{actor.slug}-affiliation-{affiliation.pk}",
+            "organization_id": organisation.slug,
+            "role": affiliation.role or affiliation.get_kind_display(),
+            "label": str(affiliation),
+        }
+        membership["person_id" if is_person else "member"] = (
+            actor.slug if is_person else {"@type": "Organization", "id": actor.slug}
+        )
+        if affiliation.start_date:
+            membership["start_date"] = affiliation.start_date.isoformat()
+        if affiliation.end_date:
+            membership["end_date"] = affiliation.end_date.isoformat()
+        memberships.append(membership)
+    if is_person:
+        return {
+            "persons": [entity],
+            "organizations": list(organizations.values()),
+            "memberships": memberships,
+        }
+    return {
+        "persons": [],
+        "organizations": [entity, *organizations.values()],
+        "memberships": memberships,
+    }

@@ -1,0 +1,18 @@
+"""drf-spectacular extensions: how the API's own field types appear in the OpenAPI schema."""
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+
+
+class RefFieldExtension(OpenApiSerializerFieldExtension):
+    """A RefField is written as a key (slug or id) and read as its embedded object."""
+
+    target_class = "briefings.api.serializers.RefField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            key = OpenApiTypes.INT if self.target.slug_field == "pk" else OpenApiTypes.STR
+            return build_basic_type(key)
+        return auto_schema.resolve_serializer(self.target.ref_serializer, direction).ref

@@ -1,0 +1,646 @@
+"""
+Serializers for the newsroom resources.
+
+Related objects are written by their slug (or id for claims) and read as
+small embedded objects (RefField), so a consumer needs no second call. Every
+write is validated by the model itself (full_clean: fields, clean(), database
+constraints), exactly as in the admin.
+"""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from briefings.models import (
+    Actor,
+    ActorAlias,
+    Affiliation,
+    Article,
+    Briefing,
+    BriefingClaim,
+    Claim,
+    ClaimEvidence,
+    Event,
+    ReviewStatus,
+    Source,
+    Statement,
+)
+
+# Descriptions for fields whose model gives none, shared by every resource so
+# the same name always means the same thing in the schema.
+GLOSSARY = {
+    "id": "Numeric identifier.",
+    "slug": "Stable identifier used in URLs.",
+    "api_url": "This resource in the API.",
+    "page_url": "The public page for this resource (404 while it is not published).",
+    "name": "Name as usually written.",
+    "title": "Title.",
+    "kind": "What sort of thing it is.",
+    "description": "Free-text description.",
+    "url": "Address of the original on the web.",
+    "version": "Rises on every change; the number in the ETag that If-Match checks.",
+    "created_at": "When it was created.",
+    "updated_at": "When it last changed.",
+    "published_at": "When it was published.",
+    "published_date": "Publication date.",
+    "retrieved_at": "When the text was retrieved from the outlet.",
+    "date_text": "The date as the sources give it when no exact date is known.",
+    "start_date": "First day; empty when unknown.",
+    "end_date": "Last day; empty when ongoing or unknown.",
+    "country": "The state it belongs to or takes place in (a state actor, by slug).",
+    "publisher": "Who issued it (an actor, by slug).",
+    "source": "Where it was published (a source, by slug).",
+    "language": "Language of the text (BCP 47 tag).",
+    "byline": "Author line as printed.",
+    "body": "The canonical plain text that claim offsets point into.",
+    "body_sha256": "SHA-256 of the body: exactly the text that was annotated.",
+    "annotations_url": "The claims on this article as a W3C Web Annotation collection.",
+    "wikidata_qid": "Wikidata item id (Q…).",
+    "wikidata_url": "The actor's Wikidata page.",
+    "aliases": "Other names the actor goes by in text, in any script.",
+    "affiliations": "Offices held, memberships and parent bodies, with dates.",
+    "organisation": "The actor the affiliation is with.",
+    "role": "The office or role, in words.",
+    "quote": "The exact text of the claim: body[start:end] of its article.",
+    "start": "Offset of the first character in the article body, in Unicode code points.",
+    "end": "Offset just past the last character, in Unicode code points.",
+    "prefix": "Text just before the quote (computed from the body when left empty).",
+    "suffix": "Text just after the quote (computed from the body when left empty).",
+    "article": "The article the claim is anchored in (by slug when writing).",
+    "speaker": "Who the claim is attributed to (by slug); empty for the article's own assertion.",
+    "speaker_role": "Id of the speaker's affiliation at the time, where known.",
+    "attribution_kind": "How the article attributes the claim.",
+    "attribution_text": "The attribution chain in words, e.g. “the Kremlin, in a release”.",
+    "cue": "The reporting verb or phrase in the text: stated, labeled, according to…",
+    "quote_type": "Direct, indirect, mixed, or none for the article's own assertion.",
+    "channel": "The source it was said through, e.g. a release (by slug).",
+    "claim_type": "Factual, opinion, prediction, announcement…",
+    "about": "Actors the claim is about (slugs when writing).",
+    "event": "The event it is about (by slug).",
+    "statement": "Id of the statement this claim reports; links appearances in other articles.",
+    "said_date": "When it was said.",
+    "said_date_text": "When it was said, as the text gives it.",
+    "verdict": "The editors' assessment.",
+    "rationale": "Why the verdict (Markdown).",
+    "rationale_html": "The rationale rendered to sanitised HTML.",
+    "evidence": "Sources the verdict relies on, with a note each.",
+    "note": "What this source shows.",
+    "editor_note": "Internal note for editors; only staff see it.",
+    "review_status": "Whether a reviewer has checked the claim (set through the review action).",
+    "reviewed_at": "When it was last reviewed.",
+    "briefings": "Published briefings that feature the claim (all of them, for staff).",
+    "lede": "One or two sentences: the gist.",
+    "analysis": "Analysis text (Markdown).",
+    "analysis_html": "The analysis rendered to sanitised HTML.",
+    "status": "Workflow status; changing it follows the workflow (only reviewers publish).",
+    "articles": "Articles the briefing draws on, in order (slugs when writing).",
+    "key_claims": "Key claims in the editors' order, each with an optional comment.",
+    "claim": "The claim (its id when writing).",
+    "position": "Place in the order, from 0.",
+    "comment": "Editor's comment shown with the key claim.",
+    "actors": "Actors the briefing covers (slugs when writing).",
+    "authors": "Staff credited as authors (user names).",
+    "corrections": "Changes made after publication, with the public reason.",
+    "reason": "Why it was changed, as shown to readers.",
+    "changed_fields": "Which fields the correction changed.",
+}
+
+
+class DescribedMixin:
+    """Fill each field's schema description from the glossary when the model gives none."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if not getattr(field, "help_text", None) and name in GLOSSARY:
+                field.help_text = GLOSSARY[name]
+        return fields
+
+
+class RefField(serializers.SlugRelatedField):
+    """A related object: its slug when writing, a small embedded object when reading."""
+
+    def __init__(self, ref_serializer, slug_field="slug", **kwargs):
+        self.ref_serializer = ref_serializer
+        super().__init__(slug_field=slug_field, **kwargs)
+
+    def to_representation(self, obj):
+        return self.ref_serializer(obj, context=self.context).data
+
+
+class ClaimRefField(RefField):
+    """A claim: its id when writing, a summary when reading."""
+
+    def __init__(self, ref_serializer, **kwargs):
+        super().__init__(ref_serializer, slug_field="pk", **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class LinkedRefsField(serializers.ManyRelatedField):
+    """Related objects read through ordered link rows (prefetched), written as a list."""
+
+    def __init__(self, link_name, target, **kwargs):
+        self.link_name, self.target = link_name, target
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        if instance.pk is None:
+            return []
+        return [getattr(link, self.target) for link in getattr(instance, self.link_name).all()]
+
+
+class OptionalURLField(serializers.URLField):
+    """A URL, or null where the model has an empty string."""
+
+    def to_representation(self, value):
+        return value or None
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageURLField(serializers.Field):
+    """The absolute URL of the object's public page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        url = obj.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+def link_to(view_name, lookup_field="slug"):
+    return serializers.HyperlinkedIdentityField(
+        view_name=f"api:{view_name}", lookup_field=lookup_field
+    )
+
+
+def field_errors(error):
+    """Turn a Django ValidationError into DRF's {field: [messages]} shape."""
+    if hasattr(error, "error_dict"):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+
+
+class ModelCleanSerializer(DescribedMixin, serializers.ModelSerializer):
+    """
+    A ModelSerializer whose writes the model validates as the admin's forms do.
+
+    Link fields (Meta.links: field name → (related name, key field)) are lists
+    of owned link rows; they are saved by the view after the object, through
+    exchange.sync_links, so their history is recorded row by row.
+    """
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        links = getattr(self.Meta, "links", {})
+        instance = copy.copy(self.instance) if self.instance else model()
+        written = set()
+        for name, value in attrs.items():
+            if name in links:
+                continue
+            setattr(instance, name, value)
+            written.add(name)
+        editable = {
+            field.source
+            for field in self.fields.values()
+            if not field.read_only and field.source not in links
+        }
+        exclude = [
+            field.name for field in model._meta.concrete_fields if field.name not in editable
+        ]
+        try:
+            instance.full_clean(exclude=exclude)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(field_errors(error)) from None
+        for name in links:
+            if name in attrs:
+                self._refuse_repeats(name, attrs[name], links[name][1])
+        return attrs
+
+    def _refuse_repeats(self, name, rows, key):
+        seen = set()
+        for row in rows:
+            value = row[key] if isinstance(row, dict) else row
+            if value in seen:
+                raise serializers.ValidationError({name: f"{value} is listed more than once."})
+            seen.add(value)
+
+    def pop_links(self):
+        """Remove the link lists from validated_data and return them."""
+        links = getattr(self.Meta, "links", {})
+        return {
+            name: self.validated_data.pop(name) for name in links if name in self.validated_data
+        }
+
+
+# Embedded references ---------------------------------------------------------
+
+
+class ActorRefSerializer(DescribedMixin, serializers.ModelSerializer):
+    """An actor, embedded."""
+
+    api_url = link_to("actor-detail")
+
+    class Meta:
+        model = Actor
+        fields = ["slug", "name", "kind", "api_url"]
+
+
+class SourceRefSerializer(DescribedMixin, serializers.ModelSerializer):
+    """A source, embedded."""
+
+    api_url = link_to("source-detail")
+
+    class Meta:
+        model = Source
+        fields = ["slug", "name", "kind", "url", "api_url"]
+
+
+class EventRefSerializer(DescribedMixin, serializers.ModelSerializer):
+    """An event, embedded."""
+
+    api_url = link_to("event-detail")
+
+    class Meta:
+        model = Event
+        fields = ["slug", "name", "start_date", "end_date", "api_url"]
+
+
+class ArticleRefSerializer(DescribedMixin, serializers.ModelSerializer):
+    """An article, embedded."""
+
+    api_url = link_to("article-detail")
+    page_url = PageURLField()
+
+    class Meta:
+        model = Article
+        fields = ["id", "slug", "title", "api_url", "page_url"]
+
+
+class BriefingRefSerializer(DescribedMixin, serializers.ModelSerializer):
+    """A briefing, embedded."""
+
+    api_url = link_to("briefing-detail")
+    page_url = PageURLField()
+
+    class Meta:
+        model = Briefing
+        fields = ["slug", "title", "status", "published_at", "api_url", "page_url"]
+
+
+class ClaimSummarySerializer(DescribedMixin, serializers.ModelSerializer):
+    """A claim as embedded in a briefing: enough to show it with its attribution."""
+
+    api_url = link_to("claim-detail", lookup_field="pk")
+    page_url = PageURLField()
+    article = RefField(ArticleRefSerializer, read_only=True)
+    speaker = RefField(ActorRefSerializer, read_only=True, allow_null=True)
+    channel = RefField(SourceRefSerializer, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "api_url",
+            "page_url",
+            "quote",
+            "article",
+            "speaker",
+            "attribution_kind",
+            "cue",
+            "quote_type",
+            "channel",
+            "claim_type",
+            "verdict",
+        ]
+
+
+# Resources -------------------------------------------------------------------
+
+
+class SourceSerializer(ModelCleanSerializer):
+    """Where information comes from: an outlet, an official release, a statement, a document…"""
+
+    api_url = link_to("source-detail")
+    page_url = PageURLField()
+    publisher = RefField(
+        ActorRefSerializer, queryset=Actor.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "slug",
+            "api_url",
+            "page_url",
+            "name",
+            "kind",
+            "publisher",
+            "url",
+            "published_date",
+            "date_text",
+            "description",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ActorAliasSerializer(DescribedMixin, serializers.ModelSerializer):
+    """Another name an actor goes by in text."""
+
+    class Meta:
+        model = ActorAlias
+        fields = ["name", "language"]
+
+
+class AffiliationSerializer(DescribedMixin, serializers.ModelSerializer):
+    """An actor's tie to another over a period: office held, membership, part-of."""
+
+    organisation = RefField(ActorRefSerializer, read_only=True)
+
+    class Meta:
+        model = Affiliation
+        fields = ["id", "organisation", "kind", "role", "start_date", "end_date"]
+
+
+class ActorSerializer(ModelCleanSerializer):
+    """Anyone who can say something or be its subject: a person, body, state or organisation."""
+
+    api_url = link_to("actor-detail")
+    page_url = PageURLField()
+    country = RefField(
+        ActorRefSerializer,
+        queryset=Actor.objects.filter(kind="state"),
+        allow_null=True,
+        required=False,
+    )
+    aliases = ActorAliasSerializer(many=True, required=False)
+    affiliations = AffiliationSerializer(many=True, read_only=True)
+    wikidata_url = OptionalURLField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Actor
+        fields = [
+            "slug",
+            "api_url",
+            "page_url",
+            "name",
+            "kind",
+            "title",
+            "country",
+            "wikidata_qid",
+            "wikidata_url",
+            "description",
+            "aliases",
+            "affiliations",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        links = {"aliases": ("aliases", "name")}
+
+
+class EventSerializer(ModelCleanSerializer):
+    """Something that happens at a place over dates."""
+
+    api_url = link_to("event-detail")
+    page_url = PageURLField()
+    country = RefField(
+        ActorRefSerializer,
+        queryset=Actor.objects.filter(kind="state"),
+        allow_null=True,
+        required=False,
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "slug",
+            "api_url",
+            "page_url",
+            "name",
+            "kind",
+            "start_date",
+            "end_date",
+            "date_text",
+            "location",
+            "country",
+            "description",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"location": {"help_text": "Where it takes place."}}
+
+
+class ArticleSerializer(ModelCleanSerializer):
+    """A curated text; its body is what claim offsets point into."""
+
+    api_url = link_to("article-detail")
+    page_url = PageURLField()
+    annotations_url = link_to("article-annotations")
+    source = RefField(SourceRefSerializer, queryset=Source.objects.all())
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "slug",
+            "api_url",
+            "page_url",
+            "annotations_url",
+            "title",
+            "source",
+            "url",
+            "byline",
+            "published_at",
+            "retrieved_at",
+            "language",
+            "body",
+            "body_sha256",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ClaimEvidenceSerializer(DescribedMixin, serializers.ModelSerializer):
+    """A source the verdict relies on."""
+
+    source = RefField(SourceRefSerializer, queryset=Source.objects.all())
+
+    class Meta:
+        model = ClaimEvidence
+        fields = ["source", "note"]
+
+
+class ClaimSerializer(ModelCleanSerializer):
+    """
+    A statement in an article, anchored to body[start:end], with its attribution chain and verdict.
+    """
+
+    api_url = link_to("claim-detail", lookup_field="pk")
+    page_url = PageURLField()
+    article = RefField(ArticleRefSerializer, queryset=Article.objects.all())
+    speaker = RefField(
+        ActorRefSerializer, queryset=Actor.objects.all(), allow_null=True, required=False
+    )
+    speaker_role = serializers.PrimaryKeyRelatedField(
+        queryset=Affiliation.objects.all(), allow_null=True, required=False
+    )
+    channel = RefField(
+        SourceRefSerializer, queryset=Source.objects.all(), allow_null=True, required=False
+    )
+    about = RefField(ActorRefSerializer, queryset=Actor.objects.all(), many=True, required=False)
+    event = RefField(
+        EventRefSerializer, queryset=Event.objects.all(), allow_null=True, required=False
+    )
+    statement = serializers.PrimaryKeyRelatedField(
+        queryset=Statement.objects.all(), allow_null=True, required=False
+    )
+    evidence = ClaimEvidenceSerializer(many=True, source="evidence_links", required=False)
+    briefings = BriefingRefSerializer(many=True, read_only=True)
+    attribution_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "api_url",
+            "page_url",
+            "article",
+            "quote",
+            "start",
+            "end",
+            "prefix",
+            "suffix",
+            "speaker",
+            "speaker_role",
+            "attribution_kind",
+            "cue",
+            "quote_type",
+            "channel",
+            "attribution_text",
+            "claim_type",
+            "about",
+            "event",
+            "statement",
+            "said_date",
+            "said_date_text",
+            "verdict",
+            "rationale",
+            "rationale_html",
+            "evidence",
+            "editor_note",
+            "review_status",
+            "reviewed_at",
+            "briefings",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["review_status", "reviewed_at"]
+        links = {"about": ("actor_links", "actor"), "evidence_links": ("evidence_links", "source")}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        # The internal note is for staff only; the schema (no request user) documents it.
+        if request is not None and not request.user.is_staff:
+            fields.pop("editor_note")
+        return fields
+
+
+class ClaimReviewStateSerializer(serializers.Serializer):
+    """The review state to give a claim."""
+
+    status = serializers.ChoiceField(
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.REVIEWED,
+        help_text="The review state to set; `reviewed` unless given.",
+    )
+
+
+class BriefingClaimSerializer(DescribedMixin, serializers.ModelSerializer):
+    """A key claim of a briefing, in the editors' order."""
+
+    claim = ClaimRefField(ClaimSummarySerializer, queryset=Claim.objects.all())
+
+    class Meta:
+        model = BriefingClaim
+        fields = ["position", "claim", "comment"]
+        read_only_fields = ["position"]
+
+
+class BriefingSerializer(ModelCleanSerializer):
+    """A short, sourced account of what happened and who claimed what."""
+
+    api_url = link_to("briefing-detail")
+    page_url = PageURLField()
+    event = RefField(
+        EventRefSerializer, queryset=Event.objects.all(), allow_null=True, required=False
+    )
+    articles = LinkedRefsField(
+        link_name="article_links",
+        target="article",
+        child_relation=RefField(ArticleRefSerializer, queryset=Article.objects.all()),
+        required=False,
+    )
+    key_claims = BriefingClaimSerializer(many=True, source="claim_links", required=False)
+    actors = RefField(ActorRefSerializer, queryset=Actor.objects.all(), many=True, required=False)
+    authors = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
+    status = serializers.ChoiceField(
+        choices=Briefing._meta.get_field("status").choices,
+        required=False,
+        help_text=GLOSSARY["status"],
+    )
+
+    class Meta:
+        model = Briefing
+        fields = [
+            "slug",
+            "api_url",
+            "page_url",
+            "title",
+            "lede",
+            "analysis",
+            "analysis_html",
+            "status",
+            "published_at",
+            "event",
+            "articles",
+            "key_claims",
+            "actors",
+            "authors",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["published_at"]
+        links = {
+            "articles": ("article_links", "article"),
+            "claim_links": ("claim_links", "claim"),
+            "actors": ("actor_links", "actor"),
+        }
+
+    def validate(self, attrs):
+        # The status moves through services.briefing_set_status after saving, not here.
+        status = attrs.pop("status", None)
+        attrs = super().validate(attrs)
+        if status is not None:
+            attrs["status"] = status
+        return attrs

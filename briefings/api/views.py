@@ -1,0 +1,449 @@
+"""
+API viewsets for the newsroom resources.
+
+Each starts from the model's visibility rule (public() / published() for
+readers, everything for staff with the view permission), loads what its
+serializer shows in a fixed number of queries, and writes through the model's
+validation and briefings.services — the same rules as the admin.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, pagination, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from briefings import services
+from briefings.anchoring import context_around
+from briefings.api import filters, formats, serializers
+from briefings.api.conditional import ConditionalMixin, PreconditionFailed
+from briefings.api.exchange import briefing_document, briefing_import, save_links
+from briefings.api.permissions import ModelPermissions, sees_everything
+from briefings.models import (
+    Actor,
+    Article,
+    Briefing,
+    BriefingArticle,
+    BriefingClaim,
+    Claim,
+    Event,
+    ReviewStatus,
+    Source,
+    Verdict,
+)
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    page_size_query_description = "Results per page (at most 100)."
+    max_page_size = 100
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "How many results there are in all.",
+            "next": "The next page, or null on the last page.",
+            "previous": "The previous page, or null on the first page.",
+            "results": "This page's results.",
+        }
+        for name, description in descriptions.items():
+            response["properties"][name]["description"] = description
+        response["description"] = "One page of results, with links to its neighbours."
+        return response
+
+
+class StableOrderingFilter(OrderingFilter):
+    """Always end the ordering with the primary key, so pages never overlap or skip rows."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view) or []
+        if "pk" not in ordering and "-pk" not in ordering:
+            ordering = [*ordering, "pk"]
+        return queryset.order_by(*ordering)
+
+
+SLUG = OpenApiParameter(
+    "slug", str, OpenApiParameter.PATH, description="The resource's slug, as in its api_url."
+)
+LD_FORMAT = OpenApiParameter(
+    "format",
+    str,
+    enum=["jsonld", "json"],
+    description="Response media type, instead of the Accept header: JSON-LD (default) or JSON.",
+)
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
+    """
+    Base for the newsroom resources: read for everyone (public rows only),
+    create and update with the model permissions. Deleting stays in the admin,
+    where protected references are explained.
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    permission_classes = [ModelPermissions]
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    lookup_field = "slug"
+    model = None
+
+    def get_queryset(self):
+        queryset = self.model.objects.all()
+        if not self.sees_everything:
+            queryset = self.public(queryset)
+        return self.with_related(queryset)
+
+    @property
+    def sees_everything(self):
+        return sees_everything(self.request.user, self.model)
+
+    def public(self, queryset):
+        return queryset.public()
+
+    def with_related(self, queryset):
+        return queryset
+
+    def save_kwargs(self, serializer, creating):
+        """Extra model values to save with the serializer's."""
+        return {}
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = exceptions.ValidationError(serializers.field_errors(exc))
+        elif isinstance(exc, services.StaleEdit):
+            exc = PreconditionFailed(str(exc))
+        return super().handle_exception(exc)
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            links = serializer.pop_links()
+            instance = serializer.save(**self.save_kwargs(serializer, creating=True))
+            if links:
+                save_links(instance, serializer.Meta.links, links)
+            self.after_save(instance, serializer)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            self.check_if_match(serializer.instance)
+            links = serializer.pop_links()
+            instance = serializer.save(**self.save_kwargs(serializer, creating=False))
+            if links:
+                save_links(instance, serializer.Meta.links, links)
+            self.after_save(instance, serializer)
+
+    def after_save(self, instance, serializer):
+        """Workflow steps that follow the save (status changes, re-anchoring)."""
+
+    def absolute(self, path):
+        return self.request.build_absolute_uri(path)
+
+    def jsonld_content_type(self):
+        """Name the Web Annotation profile when the client took JSON-LD (not plain JSON)."""
+        if isinstance(self.request.accepted_renderer, JSONLDRenderer):
+            return formats.ANNOTATION_PROFILE
+        return None
+
+
+@extend_schema(parameters=[SLUG])
+class SourceViewSet(ResourceViewSet):
+    """Outlets, releases, statements and documents that information comes from."""
+
+    model = Source
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilter
+    ordering_fields = ["name", "slug", "published_date", "updated_at"]
+    ordering = ["name"]
+
+    def with_related(self, queryset):
+        return queryset.select_related("publisher")
+
+
+@extend_schema(parameters=[SLUG])
+class ActorViewSet(ResourceViewSet):
+    """People, government bodies, states and organisations who speak or are spoken about."""
+
+    model = Actor
+    serializer_class = serializers.ActorSerializer
+    filterset_class = filters.ActorFilter
+    ordering_fields = ["name", "slug", "kind", "updated_at"]
+    ordering = ["name"]
+
+    def with_related(self, queryset):
+        return queryset.select_related("country").prefetch_related(
+            "aliases", "affiliations__organisation"
+        )
+
+    @extend_schema(
+        summary="The actor as Popolo JSON",
+        description="The actor, the organisations it is affiliated with and the memberships "
+        "between them, with dates, in the Popolo export shape (persons, organizations, "
+        "memberships). Identifiers carry the scheme `wikidata`.",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="Popolo JSON.")},
+        filters=False,
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def popolo(self, request, slug=None):
+        return Response(formats.popolo(self.get_object(), self.absolute))
+
+
+@extend_schema(parameters=[SLUG])
+class EventViewSet(ResourceViewSet):
+    """Things that happen at a place over dates, which briefings and claims are about."""
+
+    model = Event
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilter
+    ordering_fields = ["name", "slug", "start_date", "updated_at"]
+    ordering = ["-start_date", "name"]
+
+    def with_related(self, queryset):
+        return queryset.select_related("country")
+
+
+@extend_schema(parameters=[SLUG])
+class ArticleViewSet(ResourceViewSet):
+    """Curated texts; every claim points into an article's body."""
+
+    model = Article
+    serializer_class = serializers.ArticleSerializer
+    filterset_class = filters.ArticleFilter
+    ordering_fields = ["title", "slug", "published_at", "updated_at"]
+    ordering = ["-published_at", "title"]
+
+    def with_related(self, queryset):
+        return queryset.select_related("source")
+
+    def perform_update(self, serializer):
+        # A new body moves every claim with its quote (or names those it cannot move).
+        self.new_body = serializer.validated_data.pop("body", None)
+        super().perform_update(serializer)
+
+    def after_save(self, instance, serializer):
+        new_body = getattr(self, "new_body", None)
+        if new_body is not None and new_body != instance.body:
+            services.article_update_body(article=instance, body=new_body, orphan=False)
+
+    @extend_schema(
+        summary="The article's claims as a W3C Web Annotation collection",
+        description="An AnnotationCollection whose first page holds every claim visible to "
+        "you as an Annotation (see the claim `annotation` endpoint).",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="AnnotationCollection.")},
+        parameters=[LD_FORMAT],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        pagination_class=None,
+        filter_backends=[],
+        renderer_classes=[JSONLDRenderer, JSONRenderer],
+    )
+    def annotations(self, request, slug=None):
+        article = self.get_object()
+        claims = article.claims.select_related("speaker", "channel")
+        if not sees_everything(request.user, Claim):
+            claims = claims.exclude(review_status=ReviewStatus.RETIRED)
+        collection = formats.annotation_collection(article, claims, self.absolute)
+        return Response(collection, content_type=self.jsonld_content_type())
+
+
+class ClaimViewSet(ResourceViewSet):
+    """Statements anchored in articles, with their attribution chain and verdict."""
+
+    model = Claim
+    serializer_class = serializers.ClaimSerializer
+    filterset_class = filters.ClaimFilter
+    lookup_field = "pk"
+    ordering_fields = ["said_date", "start", "verdict", "updated_at", "article__published_at"]
+    ordering = ["article__published_at", "article_id", "start"]
+
+    def with_related(self, queryset):
+        briefings = Briefing.objects.all() if self.sees_everything else Briefing.objects.published()
+        return (
+            queryset.defer("article__body")
+            .select_related("article", "speaker", "channel", "event")
+            .prefetch_related(
+                "about",
+                "evidence_links__source",
+                Prefetch("briefings", queryset=briefings.order_by("-published_at", "pk")),
+            )
+        )
+
+    def save_kwargs(self, serializer, creating):
+        kwargs = {"created_by": self.request.user} if creating else {}
+        data, claim = serializer.validated_data, serializer.instance
+        moved = {"article", "start", "end"} & set(data)
+        # A span written without its context gets it from the body, so the claim
+        # can be re-anchored when the article's text changes.
+        if moved and not {"prefix", "suffix"} & set(data):
+            article = data.get("article") or claim.article
+            start = data["start"] if "start" in data else claim.start
+            end = data["end"] if "end" in data else claim.end
+            if start is not None and end is not None:
+                kwargs["prefix"], kwargs["suffix"] = context_around(article.body, start, end)
+        return kwargs
+
+    @extend_schema(
+        summary="Mark the claim reviewed (reviewers only)",
+        description="Sets the claim's review state; a briefing can only be published once its "
+        "key claims are reviewed.",
+        request=serializers.ClaimReviewStateSerializer,
+        responses={200: serializers.ClaimSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def review(self, request, pk=None):
+        claim = self.get_object()
+        state = serializers.ClaimReviewStateSerializer(data=request.data)
+        state.is_valid(raise_exception=True)
+        with transaction.atomic():
+            self.check_if_match(claim)
+            services.claim_review(
+                claim=claim, by=request.user, status=state.validated_data["status"]
+            )
+        claim = self.get_object()
+        return Response(self.get_serializer(claim).data)
+
+    @extend_schema(
+        summary="The claim as a W3C Web Annotation",
+        description="JSON-LD with `@context` http://www.w3.org/ns/anno.jsonld. The target "
+        "carries a TextQuoteSelector (quote with prefix and suffix) and, unless the claim is "
+        "orphaned, a TextPositionSelector whose offsets count Unicode code points.",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="Web Annotation.")},
+        parameters=[LD_FORMAT],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        pagination_class=None,
+        filter_backends=[],
+        renderer_classes=[JSONLDRenderer, JSONRenderer],
+    )
+    def annotation(self, request, pk=None):
+        return Response(
+            formats.annotation(self.get_object(), self.absolute),
+            content_type=self.jsonld_content_type(),
+        )
+
+    @extend_schema(
+        summary="The claim's verdict as schema.org ClaimReview",
+        description="JSON-LD for a judged claim; 404 while its verdict is `unverified`.",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="ClaimReview JSON-LD."),
+            404: OpenApiResponse(description="No such claim, or not judged yet."),
+        },
+        parameters=[LD_FORMAT],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        pagination_class=None,
+        filter_backends=[],
+        renderer_classes=[JSONLDRenderer, JSONRenderer],
+    )
+    def claimreview(self, request, pk=None):
+        claim = self.get_object()
+        if claim.verdict == Verdict.UNVERIFIED:
+            raise exceptions.NotFound("This claim has not been judged yet.")
+        return Response(formats.claim_review(claim, self.absolute))
+
+
+@extend_schema(parameters=[SLUG])
+class BriefingViewSet(ResourceViewSet):
+    """The public product: briefings with their ordered key claims."""
+
+    model = Briefing
+    serializer_class = serializers.BriefingSerializer
+    filterset_class = filters.BriefingFilter
+    ordering_fields = ["published_at", "title", "slug", "updated_at"]
+    ordering = ["-published_at", "-created_at"]
+
+    def public(self, queryset):
+        return queryset.published()
+
+    def with_related(self, queryset):
+        claim_links = BriefingClaim.objects.select_related(
+            "claim__article", "claim__speaker", "claim__channel"
+        ).defer("claim__article__body")
+        if not sees_everything(self.request.user, Claim):
+            claim_links = claim_links.exclude(claim__review_status=ReviewStatus.RETIRED)
+        return queryset.select_related("event").prefetch_related(
+            Prefetch("claim_links", queryset=claim_links),
+            Prefetch(
+                "article_links",
+                queryset=BriefingArticle.objects.select_related("article").defer("article__body"),
+            ),
+            "actors",
+            "authors",
+        )
+
+    def last_modified(self, objects):
+        """A briefing changes when a key claim it embeds changes, too."""
+        embedded = [link.claim for briefing in objects for link in briefing.claim_links.all()]
+        return super().last_modified([*objects, *embedded])
+
+    def save_kwargs(self, serializer, creating):
+        return {"created_by": self.request.user} if creating else {}
+
+    def perform_create(self, serializer):
+        # New briefings start as drafts; a requested status is then reached by the workflow.
+        self.requested_status = serializer.validated_data.pop("status", None)
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self.requested_status = serializer.validated_data.pop("status", None)
+        super().perform_update(serializer)
+
+    def after_save(self, instance, serializer):
+        if self.requested_status is not None:
+            services.briefing_set_status(
+                briefing=instance, to=self.requested_status, by=self.request.user
+            )
+
+    @extend_schema(
+        summary="The briefing and everything it references, as one document",
+        description="Articles with all their claims, actors (with aliases and affiliations), "
+        "sources, events and statements, each named by slug (claims by "
+        "`<article slug>@<start>-<end>`). POST it to `/api/v1/briefings/import/` on another "
+        "site. Editors' internal notes are included for staff only.",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="Exchange document.")},
+        filters=False,
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def export(self, request, slug=None):
+        briefing = self.get_object()
+        document = briefing_document(briefing, internal=sees_everything(request.user, Claim))
+        return Response(document)
+
+    @extend_schema(
+        summary="Import a briefing document exported by another site",
+        description="Creates the briefing and whatever it references that this site lacks "
+        "(objects whose slug exists here are reused as they are), all or nothing. Errors name "
+        "the place in the document, e.g. `claims[3].quote`. Publishing or archiving on import "
+        "needs a reviewer.",
+        request=OpenApiTypes.OBJECT,
+        responses={201: serializers.BriefingSerializer},
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], url_path="import", filter_backends=[])
+    def import_document(self, request):
+        for model in (Briefing, Article, Claim, Actor, Source, Event):
+            opts = model._meta
+            if not request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
+                raise exceptions.PermissionDenied(
+                    f"Importing needs permission to add {opts.verbose_name_plural}."
+                )
+        briefing = briefing_import(document=request.data, by=request.user)
+        briefing = self.with_related(Briefing.objects.filter(pk=briefing.pk)).get()
+        return Response(self.get_serializer(briefing).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,96 @@
+"""
+Read-only API for the SCO's structured data. These facts are public, as on
+the /sco/ page; the claims that evidence them are listed only where the
+reader may see them. They are edited in the admin.
+"""
+
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+
+from briefings.api.conditional import ConditionalMixin
+from briefings.api.permissions import sees_everything
+from briefings.api.views import SLUG, Pagination, StableOrderingFilter
+from briefings.models import Claim
+from sco.api import filters, serializers
+from sco.models import Meeting, Membership, Milestone, Participation, Summit
+
+
+class SCOViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    lookup_field = "slug"
+    model = None
+    related = ()
+    prefetched = ()
+
+    def get_queryset(self):
+        claims = Claim.objects.all()
+        if not sees_everything(self.request.user, Claim):
+            claims = Claim.objects.public()
+        return (
+            self.model.objects.select_related(*self.related)
+            .prefetch_related(*self.prefetched)
+            .prefetch_related(Prefetch("evidence", queryset=claims.only("pk").order_by("pk")))
+        )
+
+
+class MembershipViewSet(SCOViewSet):
+    """Each state's status in the SCO over a period: member, observer, dialogue partner."""
+
+    model = Membership
+    serializer_class = serializers.MembershipSerializer
+    filterset_class = filters.MembershipFilter
+    lookup_field = "pk"
+    related = ("state",)
+    ordering_fields = ["start_year", "start_date", "status", "state__name"]
+    ordering = ["status", "start_year", "state__name"]
+
+
+@extend_schema(parameters=[SLUG])
+class SummitViewSet(SCOViewSet):
+    """Meetings of the SCO heads of state."""
+
+    model = Summit
+    serializer_class = serializers.SummitSerializer
+    filterset_class = filters.SummitFilter
+    related = ("country", "host")
+    ordering_fields = ["year", "start_date", "name"]
+    ordering = ["-year", "-start_date"]
+
+
+class ParticipationViewSet(SCOViewSet):
+    """Who took part in which summit, in what capacity, and who was sent in whose place."""
+
+    model = Participation
+    serializer_class = serializers.ParticipationSerializer
+    filterset_class = filters.ParticipationFilter
+    lookup_field = "pk"
+    related = ("summit", "participant", "representative")
+    ordering_fields = ["capacity", "status", "participant__name"]
+    ordering = ["summit__start_date", "capacity", "participant__name"]
+
+
+@extend_schema(parameters=[SLUG])
+class MeetingViewSet(SCOViewSet):
+    """Bilateral and small meetings, e.g. on a summit's sidelines."""
+
+    model = Meeting
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+    related = ("summit", "host")
+    prefetched = ("participants",)
+    ordering_fields = ["date", "title"]
+    ordering = ["date", "title"]
+
+
+@extend_schema(parameters=[SLUG])
+class MilestoneViewSet(SCOViewSet):
+    """Dated events in the organisation's history."""
+
+    model = Milestone
+    serializer_class = serializers.MilestoneSerializer
+    filterset_class = filters.MilestoneFilter
+    ordering_fields = ["year", "date", "title"]
+    ordering = ["year", "date"]
