@@ -104,7 +104,7 @@ class PermissionMatrixTests(APIClientMixin, WriteData, TestCase):
                     self.assertEqual(self.client.get(self.detail(resource)).status_code, status)
 
     def test_who_may_create(self):
-        expected = {None: 403, "outsider": 403, "editor": 201, "reviewer": 201}
+        expected = {None: 401, "outsider": 403, "editor": 201, "reviewer": 201}
         for who, status in expected.items():
             self.client.logout()
             self.login(getattr(self, who) if who else None)
@@ -140,7 +140,7 @@ class PermissionMatrixTests(APIClientMixin, WriteData, TestCase):
         self.client.logout()
         for resource, change in changes.items():
             with self.subTest(who=None, resource=resource):
-                self.assertEqual(self.send("patch", self.detail(resource), change).status_code, 403)
+                self.assertEqual(self.send("patch", self.detail(resource), change).status_code, 401)
 
     def test_who_may_publish(self):
         self.claim.review_status = ReviewStatus.REVIEWED
