@@ -9,6 +9,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import TestCase
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -124,3 +125,21 @@ class SchemathesisTests(TestCase):
     def test_reviewer_requests(self):
         headers = {"Authorization": f"Token {self.token.key}"}
         self.run_operations(headers=headers, methods={"GET", "POST", "PUT", "PATCH"})
+
+
+class PathParameterTests(TestCase):
+    def test_path_parameters_appear_only_in_paths_that_name_them(self):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "path":
+                        with self.subTest(method=method, path=path):
+                            self.assertIn("{" + parameter["name"] + "}", path)
+
+    def test_operations_are_tagged_by_resource(self):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+        tags = {
+            tag for ops in schema["paths"].values() for op in ops.values() for tag in op["tags"]
+        }
+        self.assertTrue({"briefings", "claims", "actors", "sco"} <= tags, tags)

@@ -1,5 +1,6 @@
 """drf-spectacular extensions: how the API's own field types appear in the OpenAPI schema."""
 
+from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -16,3 +17,14 @@ class RefFieldExtension(OpenApiSerializerFieldExtension):
             key = OpenApiTypes.INT if self.target.slug_field == "pk" else OpenApiTypes.STR
             return build_basic_type(key)
         return auto_schema.resolve_serializer(self.target.ref_serializer, direction).ref
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Describe the `slug` path parameter, which the models' SlugFields leave blank."""
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["name"] == "slug" and not parameter.get("description"):
+                parameter["description"] = "The resource's slug, as in its api_url."
+        return parameters

@@ -69,9 +69,6 @@ class StableOrderingFilter(OrderingFilter):
         return queryset.order_by(*ordering)
 
 
-SLUG = OpenApiParameter(
-    "slug", str, OpenApiParameter.PATH, description="The resource's slug, as in its api_url."
-)
 LD_FORMAT = OpenApiParameter(
     "format",
     str,
@@ -156,7 +153,6 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
         return None
 
 
-@extend_schema(parameters=[SLUG])
 class SourceViewSet(ResourceViewSet):
     """Outlets, releases, statements and documents that information comes from."""
 
@@ -170,7 +166,6 @@ class SourceViewSet(ResourceViewSet):
         return queryset.select_related("publisher")
 
 
-@extend_schema(parameters=[SLUG])
 class ActorViewSet(ResourceViewSet):
     """People, government bodies, states and organisations who speak or are spoken about."""
 
@@ -198,7 +193,6 @@ class ActorViewSet(ResourceViewSet):
         return Response(formats.popolo(self.get_object(), self.absolute))
 
 
-@extend_schema(parameters=[SLUG])
 class EventViewSet(ResourceViewSet):
     """Things that happen at a place over dates, which briefings and claims are about."""
 
@@ -212,7 +206,6 @@ class EventViewSet(ResourceViewSet):
         return queryset.select_related("country")
 
 
-@extend_schema(parameters=[SLUG])
 class ArticleViewSet(ResourceViewSet):
     """Curated texts; every claim points into an article's body."""
 
@@ -359,7 +352,6 @@ class ClaimViewSet(ResourceViewSet):
         return Response(formats.claim_review(claim, self.absolute))
 
 
-@extend_schema(parameters=[SLUG])
 class BriefingViewSet(ResourceViewSet):
     """The public product: briefings with their ordered key claims."""
 

@@ -6,12 +6,11 @@ reader may see them. They are edited in the admin.
 
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
 from briefings.api.conditional import ConditionalMixin
 from briefings.api.permissions import sees_everything
-from briefings.api.views import SLUG, Pagination, StableOrderingFilter
+from briefings.api.views import Pagination, StableOrderingFilter
 from briefings.models import Claim
 from sco.api import filters, serializers
 from sco.models import Meeting, Membership, Milestone, Participation, Summit
@@ -48,7 +47,6 @@ class MembershipViewSet(SCOViewSet):
     ordering = ["status", "start_year", "state__name"]
 
 
-@extend_schema(parameters=[SLUG])
 class SummitViewSet(SCOViewSet):
     """Meetings of the SCO heads of state."""
 
@@ -72,7 +70,6 @@ class ParticipationViewSet(SCOViewSet):
     ordering = ["summit__start_date", "capacity", "participant__name"]
 
 
-@extend_schema(parameters=[SLUG])
 class MeetingViewSet(SCOViewSet):
     """Bilateral and small meetings, e.g. on a summit's sidelines."""
 
@@ -85,7 +82,6 @@ class MeetingViewSet(SCOViewSet):
     ordering = ["date", "title"]
 
 
-@extend_schema(parameters=[SLUG])
 class MilestoneViewSet(SCOViewSet):
     """Dated events in the organisation's history."""
 
