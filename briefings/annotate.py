@@ -95,7 +95,7 @@ def render(body, spans):
 
 
 def mark_html(text, covering, right):
-    """Mark one segment: link the innermost claim, name each claim ending here for screen readers."""
+    """Mark a segment: link the innermost claim; name each claim ending here for screen readers."""
     inner = min(covering, key=lambda span: span.end - span.start)
     ids = " ".join(f"claim-{span.claim_id}" for span in covering)
     classes = f"claim-span span-{inner.verdict}"

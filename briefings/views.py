@@ -175,7 +175,7 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
             claim.article = by_id[claim.article_id]
         # 5. every anchored claim on those articles, for the marks in the text
         spans = self.visible(Claim).filter(article__in=articles, start__isnull=False)
-        spans = spans.only("pk", "article_id", "start", "end", "verdict", "version")
+        spans = spans.only("pk", "article_id", "start", "end", "verdict", "version").order_by()
         attach(articles, "span_claims", spans, key=lambda claim: claim.article_id)
         for article in articles:
             article.annotated_html = annotated_body(article, article.span_claims)
