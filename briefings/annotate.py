@@ -11,6 +11,7 @@ otherwise.
 """
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -70,38 +71,37 @@ def paragraphs(body):
 
 def render(body, spans):
     """Return the HTML for body with spans (sorted by start) marked; see the module docstring."""
+    boundaries = sorted({offset for span in spans for offset in (span.start, span.end)})
+    # reverse() costs ~50 µs; resolve the <int:pk> pattern once and fill it in per claim.
+    head, tail = reverse("briefings:claim-detail", kwargs={"pk": 0}).rsplit("0", 1)
+    urls = {span.claim_id: f"{head}{span.claim_id}{tail}" for span in spans}
     out = []
     pending = list(reversed(spans))  # pop() yields the next span to open
     active = []
     for para_start, para_end in paragraphs(body):
-        points = {para_start, para_end}
-        for span in spans:
-            if span.start < para_end and span.end > para_start:
-                points.update(p for p in (span.start, span.end) if para_start < p < para_end)
+        inside = boundaries[
+            bisect_right(boundaries, para_start) : bisect_left(boundaries, para_end)
+        ]
+        cuts = [para_start, *inside, para_end]
         out.append("<p>")
-        cuts = sorted(points)
         for left, right in zip(cuts, cuts[1:], strict=False):
             while pending and pending[-1].start <= left:
                 active.append(pending.pop())
             active = [span for span in active if span.end > left]
             text = escape(body[left:right])
-            covering = [span for span in active if span.start <= left]
-            if not covering:
-                out.append(text)
-                continue
-            out.append(mark_html(text, covering, right))
+            out.append(mark_html(text, active, right, urls) if active else text)
         out.append("</p>\n")
     return "".join(out)
 
 
-def mark_html(text, covering, right):
+def mark_html(text, covering, right, urls):
     """Mark a segment: link the innermost claim; name each claim ending here for screen readers."""
     inner = min(covering, key=lambda span: span.end - span.start)
     ids = " ".join(f"claim-{span.claim_id}" for span in covering)
     classes = f"claim-span span-{inner.verdict}"
     if len(covering) > 1:
         classes += " overlap"
-    url = reverse("briefings:claim-detail", kwargs={"pk": inner.claim_id})
+    url = urls[inner.claim_id]
     notes = "".join(
         f'<span class="visually-hidden"> (claim {span.claim_id}: '
         f"{escape(VERDICT_LABELS.get(span.verdict, span.verdict))})</span>"

@@ -104,6 +104,16 @@ class Timeline:
         return self.plot_left - 10
 
 
+def reading_order(membership):
+    """Members first, then observers, partners, former members; earliest start first."""
+    return (
+        STATUS_ORDER.index(membership.status),
+        membership.start_year or 9999,
+        membership.start_date or date.max,
+        membership.state.name,
+    )
+
+
 def year_fraction(day):
     start = date(day.year, 1, 1)
     return day.year + (day - start).days / 365.25
@@ -126,10 +136,7 @@ def build(memberships, founded_year=None, today=None):
     now = year_fraction(today)
     groups, y = [], 0.0
     for status in STATUS_ORDER:
-        rows = sorted(
-            (m for m in memberships if m.status == status),
-            key=lambda m: (m.start_year or 9999, m.start_date or date.max, m.state.name),
-        )
+        rows = sorted((m for m in memberships if m.status == status), key=reading_order)
         if not rows:
             continue
         group = Group(label=f"{MembershipStatus(status).label}s", y=y)

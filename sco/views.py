@@ -81,8 +81,9 @@ class OverviewView(TemplateView):
     template_name = "sco/overview.html"
 
     def get_context_data(self, **kwargs):
-        memberships = list(
-            Membership.objects.select_related("state").prefetch_related(public_evidence())
+        memberships = sorted(
+            Membership.objects.select_related("state").prefetch_related(public_evidence()),
+            key=timeline.reading_order,
         )
         milestones = list(Milestone.objects.prefetch_related(public_evidence()))
         summits = list(summits_with_details(Summit.objects.all()))

@@ -32,7 +32,10 @@ CONTRAST_SCRIPT = """
 (selector) => {
   function rgb(value) { return value.match(/[\\d.]+/g).map(Number); }
   function luminance([r, g, b]) {
-    const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    const c = [r, g, b].map(v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
     return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
   }
   function background(el) {
@@ -45,7 +48,8 @@ CONTRAST_SCRIPT = """
   }
   return [...document.querySelectorAll(selector)].filter(el => el.offsetParent).map(el => {
     const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(background(el))];
-    return {text: el.textContent.trim().slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    return {text: el.textContent.trim().slice(0, 40), ratio};
   });
 }
 """
