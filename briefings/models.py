@@ -78,7 +78,7 @@ class Source(VersionedModel):
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=SourceKind.choices, db_index=True)
+    kind = models.CharField(max_length=20, choices=SourceKind, db_index=True)
     publisher = models.ForeignKey(
         "Actor",
         on_delete=models.PROTECT,
@@ -157,7 +157,7 @@ class Actor(VersionedModel):
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=ActorKind.choices, db_index=True)
+    kind = models.CharField(max_length=20, choices=ActorKind, db_index=True)
     title = models.CharField(max_length=200, blank=True, help_text="Role or title, in words.")
     country = models.ForeignKey(
         "self",
@@ -236,7 +236,7 @@ class Affiliation(models.Model):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="affiliations")
     organisation = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="affiliated")
-    kind = models.CharField(max_length=20, choices=AffiliationKind.choices)
+    kind = models.CharField(max_length=20, choices=AffiliationKind)
     role = models.CharField(
         max_length=200, blank=True, help_text="e.g. President, Foreign Minister"
     )
@@ -328,7 +328,7 @@ class Event(VersionedModel):
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.OTHER)
+    kind = models.CharField(max_length=20, choices=EventKind, default=EventKind.OTHER)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     date_text = models.CharField(
@@ -568,11 +568,11 @@ class Claim(VersionedModel):
         related_name="claims",
         help_text="The speaker's office at the time, where known.",
     )
-    attribution_kind = models.CharField(max_length=20, choices=AttributionKind.choices)
+    attribution_kind = models.CharField(max_length=20, choices=AttributionKind)
     cue = models.CharField(
         max_length=100, blank=True, help_text="The reporting verb or phrase: stated, labeled…"
     )
-    quote_type = models.CharField(max_length=20, choices=QuoteType.choices)
+    quote_type = models.CharField(max_length=20, choices=QuoteType)
     channel = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -581,7 +581,7 @@ class Claim(VersionedModel):
         related_name="claims_channelled",
         help_text="What it was said through: a release, an interview…",
     )
-    claim_type = models.CharField(max_length=20, choices=ClaimType.choices)
+    claim_type = models.CharField(max_length=20, choices=ClaimType)
     about = models.ManyToManyField(
         Actor, through="ClaimActor", blank=True, related_name="claims_about"
     )
@@ -600,7 +600,7 @@ class Claim(VersionedModel):
     said_date_text = models.CharField(max_length=100, blank=True)
 
     verdict = models.CharField(
-        max_length=20, choices=Verdict.choices, default=Verdict.UNVERIFIED, db_index=True
+        max_length=20, choices=Verdict, default=Verdict.UNVERIFIED, db_index=True
     )
     rationale = models.TextField(blank=True, help_text="Markdown.")
     rationale_html = models.TextField(blank=True, editable=False)
@@ -611,7 +611,7 @@ class Claim(VersionedModel):
 
     review_status = models.CharField(
         max_length=20,
-        choices=ReviewStatus.choices,
+        choices=ReviewStatus,
         default=ReviewStatus.UNREVIEWED,
         db_index=True,
     )
@@ -635,7 +635,7 @@ class Claim(VersionedModel):
     history = HistoricalRecords(excluded_fields=["rationale_html"])
 
     class Meta:
-        ordering = ["article", "start"]
+        ordering = ["article_id", "start"]
         indexes = [
             models.Index(fields=["article", "start"], name="briefings_claim_article_start"),
             models.Index(fields=["quote_type"], name="briefings_claim_quote_type"),
@@ -653,8 +653,14 @@ class Claim(VersionedModel):
                 "review_status", ReviewStatus, "briefings_claim_review_status_valid"
             ),
             models.CheckConstraint(
+                # Both offsets or neither: a comparison with NULL would pass a CHECK.
                 condition=(Q(start__isnull=True) & Q(end__isnull=True))
-                | (Q(start__gte=0) & Q(end__gt=F("start"))),
+                | (
+                    Q(start__isnull=False)
+                    & Q(end__isnull=False)
+                    & Q(start__gte=0)
+                    & Q(end__gt=F("start"))
+                ),
                 name="briefings_claim_span_ordered",
             ),
             # LENGTH counts code points on PostgreSQL and SQLite alike.
@@ -910,9 +916,7 @@ class Briefing(VersionedModel):
     lede = models.TextField(help_text="One or two sentences: the gist.")
     analysis = models.TextField(blank=True, help_text="Markdown.")
     analysis_html = models.TextField(blank=True, editable=False)
-    status = models.CharField(
-        max_length=20, choices=BriefingStatus.choices, default=BriefingStatus.DRAFT
-    )
+    status = models.CharField(max_length=20, choices=BriefingStatus, default=BriefingStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, null=True, blank=True, related_name="briefings"

@@ -3,12 +3,22 @@ Writes that span several rows or carry workflow rules. The admin, the API
 and the management commands all go through these, so a rule lives once.
 """
 
+import time
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from briefings.anchoring import AnchorError, locate
-from briefings.models import Actor, ActorAlias, BriefingStatus, ReviewStatus
+from briefings.models import (
+    Actor,
+    ActorAlias,
+    BriefingStatus,
+    ClaimActor,
+    Correction,
+    ReviewStatus,
+)
 
 PUBLISH_PERMISSION = "briefings.publish_briefing"
 REVIEW_CLAIM_PERMISSION = "briefings.review_claim"
@@ -61,39 +71,49 @@ def check_version(instance, expected):
 # Briefing workflow -----------------------------------------------------------
 
 
-def briefing_transition_error(*, briefing, to, by):
-    """Return why `by` may not move `briefing` to status `to`, or None if allowed."""
+def briefing_transition_error(*, briefing, to, by, claims=None):
+    """
+    Return why `by` may not move `briefing` to status `to`, or None if allowed.
+
+    `claims` are the key claims to check before publishing; by default the
+    stored ones. A form passes the claims it is about to save.
+    """
+    problem = _transition_problem(briefing=briefing, to=to, by=by, claims=claims)
+    return problem[1] if problem else None
+
+
+def _transition_problem(*, briefing, to, by, claims):
+    """Return (is_permission_problem, message) or None."""
     if to == briefing.status:
         return None
     if to not in TRANSITIONS[briefing.status]:
-        return (
+        return False, (
             f"A {briefing.get_status_display().lower()} briefing cannot become "
             f"{BriefingStatus(to).label.lower()}."
         )
     if to in REVIEWER_ONLY and not can_publish(by):
-        return "Only a reviewer can publish or archive a briefing."
+        return True, "Only a reviewer can publish or archive a briefing."
     if not can_edit(by):
-        return "You do not have permission to change briefings."
+        return True, "You do not have permission to change briefings."
     if to == BriefingStatus.PUBLISHED:
-        unreviewed = [
-            link.claim
-            for link in briefing.claim_links.select_related("claim")
-            if link.claim.review_status != ReviewStatus.REVIEWED
-        ]
+        if claims is None:
+            claims = [link.claim for link in briefing.claim_links.select_related("claim")]
+        unreviewed = [claim for claim in claims if claim.review_status != ReviewStatus.REVIEWED]
         if unreviewed:
             names = "; ".join(f"#{claim.pk} {claim}" for claim in unreviewed)
-            return f"These key claims are not reviewed yet: {names}."
+            return False, f"These key claims are not reviewed yet: {names}."
     return None
 
 
 @transaction.atomic
 def briefing_set_status(*, briefing, to, by):
     """Move a briefing through the workflow, enforcing roles and review of key claims."""
-    error = briefing_transition_error(briefing=briefing, to=to, by=by)
-    if error:
-        if "reviewer" in error or "permission" in error:
-            raise PermissionDenied(error)
-        raise ValidationError({"status": error})
+    problem = _transition_problem(briefing=briefing, to=to, by=by, claims=None)
+    if problem:
+        is_permission, message = problem
+        if is_permission:
+            raise PermissionDenied(message)
+        raise ValidationError({"status": message})
     if to == briefing.status:
         return briefing
     briefing.status = to
@@ -114,6 +134,19 @@ def briefing_publish(*, briefing, by):
 
 def briefing_archive(*, briefing, by):
     return briefing_set_status(briefing=briefing, to=BriefingStatus.ARCHIVED, by=by)
+
+
+# Reader-visible briefing fields: changing one after publication is a correction.
+BRIEFING_PUBLIC_FIELDS = ("title", "lede", "analysis", "event", "published_at")
+
+
+def briefing_record_correction(*, briefing, by, reason, changed_fields):
+    """Record a public correction to a published briefing."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say, for readers, why the briefing was corrected."})
+    return Correction.objects.create(
+        briefing=briefing, created_by=by, reason=reason.strip(), changed_fields=changed_fields
+    )
 
 
 def claim_review(*, claim, by, status=ReviewStatus.REVIEWED):
@@ -179,6 +212,51 @@ def claim_reanchor(*, claim, start, end):
     return claim
 
 
+def claim_retire(*, claim, by):
+    """Retire a claim an editor gives up on (e.g. an orphan whose text is gone)."""
+    if not (by.is_active and by.has_perm("briefings.change_claim")):
+        raise PermissionDenied("You do not have permission to change claims.")
+    claim.review_status = ReviewStatus.RETIRED
+    claim.reviewed_by, claim.reviewed_at = by, timezone.now()
+    claim._change_reason = "Retired"
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_set_about(*, claim, actors):
+    """
+    Make `actors` exactly the actors the claim is about. Link rows are saved
+    one by one so each addition and removal is recorded in their history.
+    """
+    wanted = {actor.pk: actor for actor in actors}
+    for link in claim.actor_links.all():
+        if link.actor_id in wanted:
+            del wanted[link.actor_id]
+        else:
+            link.delete()
+    for actor in wanted.values():
+        ClaimActor.objects.create(claim=claim, actor=actor)
+
+
+@transaction.atomic
+def claim_annotate(*, claim, about):
+    """Save a claim made or edited on the annotation page, with the actors it is about."""
+    claim.save()
+    claim_set_about(claim=claim, actors=about)
+    return claim
+
+
+def claim_comment_resolve(*, comment, by, resolved=True):
+    """Resolve a comment (or reopen it); anyone who may change claims can."""
+    if not (by.is_active and by.has_perm("briefings.change_claim")):
+        raise PermissionDenied("You do not have permission to resolve comments.")
+    comment.is_resolved = resolved
+    comment.resolved_by = by if resolved else None
+    comment.save(update_fields=["is_resolved", "resolved_by"])
+    return comment
+
+
 # Actors ----------------------------------------------------------------------
 
 
@@ -234,3 +312,39 @@ def _save_or_drop_duplicate(row):
             row.save()
     except IntegrityError:
         row.delete()
+
+
+# Edit presence ---------------------------------------------------------------
+
+PRESENCE_SECONDS = 5 * 60
+
+
+def _presence_key(obj):
+    return f"presence:{obj._meta.label_lower}:{obj.pk}"
+
+
+def edit_presence_join(*, obj, user):
+    """
+    Note that `user` has `obj` open and return the names of the others who
+    opened it in the last PRESENCE_SECONDS, longest-present first.
+
+    The cache holds it (Redis in production), so it spans processes; a lost
+    entry only costs a missing warning, never a lost edit (versions do that).
+    """
+    now = time.time()
+    seen = {
+        user_id: (name, at)
+        for user_id, (name, at) in cache.get(_presence_key(obj), {}).items()
+        if now - at < PRESENCE_SECONDS and user_id != user.pk
+    }
+    others = [name for name, _ in sorted(seen.values(), key=lambda entry: entry[1])]
+    seen[user.pk] = (user.get_full_name() or user.get_username(), now)
+    cache.set(_presence_key(obj), seen, PRESENCE_SECONDS)
+    return others
+
+
+def edit_presence_leave(*, obj, user):
+    """Forget that `user` has `obj` open (they saved or left)."""
+    seen = cache.get(_presence_key(obj), {})
+    if seen.pop(user.pk, None) is not None:
+        cache.set(_presence_key(obj), seen, PRESENCE_SECONDS)

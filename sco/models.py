@@ -61,7 +61,7 @@ class Membership(models.Model):
     """A state's status in the SCO over a period."""
 
     state = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="sco_memberships")
-    status = models.CharField(max_length=20, choices=MembershipStatus.choices, db_index=True)
+    status = models.CharField(max_length=20, choices=MembershipStatus, db_index=True)
     start_date = models.DateField(null=True, blank=True)
     start_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     end_date = models.DateField(null=True, blank=True)
@@ -144,9 +144,7 @@ class SummitFormat(models.TextChoices):
 class Summit(Event):
     """The meeting of the SCO heads of state: an Event with a host and a format."""
 
-    format = models.CharField(
-        max_length=20, choices=SummitFormat.choices, default=SummitFormat.IN_PERSON
-    )
+    format = models.CharField(max_length=20, choices=SummitFormat, default=SummitFormat.IN_PERSON)
     year = models.PositiveSmallIntegerField(
         null=True, blank=True, db_index=True, help_text="Filled from the start date when known."
     )
@@ -196,8 +194,8 @@ class Participation(models.Model):
     participant = models.ForeignKey(
         Actor, on_delete=models.PROTECT, related_name="sco_participations"
     )
-    capacity = models.CharField(max_length=20, choices=ParticipationCapacity.choices)
-    status = models.CharField(max_length=20, choices=ParticipationStatus.choices)
+    capacity = models.CharField(max_length=20, choices=ParticipationCapacity)
+    status = models.CharField(max_length=20, choices=ParticipationStatus)
     is_expected = models.BooleanField(
         default=False, help_text="Announced ahead of the summit, not yet confirmed."
     )
@@ -207,7 +205,8 @@ class Participation(models.Model):
         null=True,
         blank=True,
         related_name="sco_representations",
-        help_text="Who attends in the participant's place.",
+        help_text="Who attends for the participant: its leader in person, or whoever is sent "
+        "instead.",
     )
     note = models.CharField(max_length=300, blank=True)
     evidence = models.ManyToManyField(
@@ -217,7 +216,7 @@ class Participation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["summit", "capacity", "participant__name"]
+        ordering = ["summit_id", "capacity", "participant__name"]
         constraints = [
             choices_constraint("status", ParticipationStatus, "sco_participation_status_valid"),
             choices_constraint(
@@ -260,7 +259,7 @@ class Meeting(models.Model):
         related_name="meetings",
         help_text="The summit on whose sidelines it happens.",
     )
-    kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    kind = models.CharField(max_length=20, choices=MeetingKind)
     date = models.DateField(null=True, blank=True)
     date_text = models.CharField(max_length=100, blank=True)
     is_planned = models.BooleanField(

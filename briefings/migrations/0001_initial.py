@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
                 ('speaker_role', models.ForeignKey(blank=True, help_text="The speaker's office at the time, where known.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='briefings.affiliation')),
             ],
             options={
-                'ordering': ['article', 'start'],
+                'ordering': ['article_id', 'start'],
             },
         ),
         migrations.CreateModel(
@@ -884,7 +884,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start__isnull', True), ('end__isnull', True)), models.Q(('start__gte', 0), ('end__gt', models.F('start'))), _connector='OR'), name='briefings_claim_span_ordered'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start__isnull', True), ('end__isnull', True)), models.Q(('start__isnull', False), ('end__isnull', False), ('start__gte', 0), ('end__gt', models.F('start'))), _connector='OR'), name='briefings_claim_span_ordered'),
         ),
         migrations.AddConstraint(
             model_name='claim',

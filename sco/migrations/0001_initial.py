@@ -209,11 +209,11 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, max_length=300)),
                 ('evidence', models.ManyToManyField(blank=True, related_name='sco_participations', to='briefings.claim')),
                 ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sco_participations', to='briefings.actor')),
-                ('representative', models.ForeignKey(blank=True, help_text="Who attends in the participant's place.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sco_representations', to='briefings.actor')),
+                ('representative', models.ForeignKey(blank=True, help_text='Who attends for the participant: its leader in person, or whoever is sent instead.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sco_representations', to='briefings.actor')),
                 ('summit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='sco.summit')),
             ],
             options={
-                'ordering': ['summit', 'capacity', 'participant__name'],
+                'ordering': ['summit_id', 'capacity', 'participant__name'],
             },
         ),
         migrations.AddField(
@@ -235,7 +235,7 @@ class Migration(migrations.Migration):
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('participant', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='briefings.actor')),
-                ('representative', models.ForeignKey(blank=True, db_constraint=False, help_text="Who attends in the participant's place.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='briefings.actor')),
+                ('representative', models.ForeignKey(blank=True, db_constraint=False, help_text='Who attends for the participant: its leader in person, or whoever is sent instead.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='briefings.actor')),
                 ('summit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sco.summit')),
             ],
             options={

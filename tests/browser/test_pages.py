@@ -2,21 +2,15 @@
 Readers' pages in headless Chromium at desktop and phone widths.
 
 Screenshots land in var/screenshots/ (git-ignored) for a person to look at.
-The admin's browser tests own tests/browser/conftest.py, so this module
-brings its own fixtures.
+The session-wide `browser` fixture (Debian's Chromium) comes from
+tests/browser/conftest.py; the seed-like data comes from pages_fixtures.
 """
 
-import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.browser.pages_fixtures import SLUG, build_astana
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls
-# from the test body are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 360}
@@ -58,18 +52,6 @@ CONTRAST_SCRIPT = """
 @pytest.fixture
 def astana(transactional_db):
     return build_astana()
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def shoot(page, name):

@@ -1,0 +1,246 @@
+"""
+Admin forms. The rules they check live in the models and services; a form
+only carries the extra state a browser round trip needs (the version the
+editor loaded, a correction's reason) and turns rule breaks into field errors.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from briefings import services
+from briefings.models import (
+    Actor,
+    AttributionKind,
+    BriefingStatus,
+    Claim,
+    ClaimComment,
+    QuoteType,
+)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """
+    Carry the version of the object the editor opened, so that a save from
+    a stale form is refused with the editor's input kept, never applied.
+    """
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        # A form reverting to a history record shows that record's old version;
+        # the save is a change to what is stored now.
+        if getattr(self.instance, "_history", None) is not None:
+            stored = type(self.instance).objects.filter(pk=self.instance.pk)
+            self.fields["edit_version"].initial = stored.values_list("version", flat=True).first()
+        else:
+            self.fields["edit_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        expected = cleaned_data.get("edit_version")
+        if expected is None:
+            raise ValidationError(
+                "This form did not say which version it edits; reload the page and try again.",
+                code="stale",
+            )
+        try:
+            services.check_version(self.instance, expected)
+        except services.StaleEdit as error:
+            raise ValidationError(str(error), code="stale") from None
+        # The save bumps the stored version, whatever version the instance held.
+        self.instance.version = expected
+        return cleaned_data
+
+
+class ArticleAdminForm(VersionedAdminForm):
+    def clean_body(self):
+        # Browsers send CRLF line ends, but the annotation page's DOM text (and
+        # so every offset it computes) has LF only.
+        return self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
+
+
+class BriefingAdminForm(VersionedAdminForm):
+    """
+    Status changes go through the workflow rule, whatever the path: this form
+    serves the change page, the changelist's bulk edit and history reverts.
+    """
+
+    correction_reason = forms.CharField(
+        label="Correction for readers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="This briefing is published: say, for readers, what you corrected and why.",
+    )
+
+    # Set by BriefingAdmin.get_form: the user whose rights the workflow checks.
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_status = self.instance.status
+
+    def clean_status(self):
+        to = self.cleaned_data["status"]
+        error = services.briefing_transition_error(briefing=self.instance, to=to, by=self.user)
+        if error:
+            raise ValidationError(error, code="workflow")
+        return to
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Publishing stamps the date (services.briefing_set_status does it again
+        # after the save); the model's constraint wants it already here.
+        if cleaned_data.get("status") == BriefingStatus.PUBLISHED and not cleaned_data.get(
+            "published_at"
+        ):
+            cleaned_data["published_at"] = timezone.now()
+        if self.needs_correction_reason and not cleaned_data.get("correction_reason", "").strip():
+            self.add_error(
+                "correction_reason",
+                "The briefing is published and you changed what readers see "
+                f"({', '.join(self.public_changes)}): give a reason for the correction.",
+            )
+        return cleaned_data
+
+    @property
+    def public_changes(self):
+        return [name for name in services.BRIEFING_PUBLIC_FIELDS if name in self.changed_data]
+
+    @property
+    def needs_correction_reason(self):
+        return self.original_status == BriefingStatus.PUBLISHED and bool(self.public_changes)
+
+
+class PublishedBriefingLinksFormSet(forms.BaseInlineFormSet):
+    """
+    Key claims, articles and actors are what readers see too: changing them on
+    a published briefing needs a correction reason, and publishing needs every
+    key claim (as it is about to be saved) reviewed.
+    """
+
+    def clean(self):
+        super().clean()
+        briefing = self.instance
+        if (
+            getattr(briefing, "_original_status", None) == BriefingStatus.PUBLISHED
+            and self.has_changed()
+            and not getattr(briefing, "_correction_reason", "")
+        ):
+            raise ValidationError(
+                "The briefing is published: give a reason for the correction above before "
+                f"changing its {self.model._meta.verbose_name_plural}."
+            )
+
+
+class BriefingClaimFormSet(PublishedBriefingLinksFormSet):
+    def clean(self):
+        super().clean()
+        briefing = self.instance
+        original = getattr(briefing, "_original_status", briefing.status)
+        if briefing.status != BriefingStatus.PUBLISHED or briefing.pk is None:
+            return
+        claims = [
+            form.cleaned_data["claim"]
+            for form in self.forms
+            if form.cleaned_data.get("claim") and not form.cleaned_data.get("DELETE")
+        ]
+        # Judge the transition from the stored status with the claims as submitted.
+        briefing.status = original
+        try:
+            error = services.briefing_transition_error(
+                briefing=briefing, to=BriefingStatus.PUBLISHED, by=self.user, claims=claims
+            )
+        finally:
+            briefing.status = BriefingStatus.PUBLISHED
+        if error:
+            raise ValidationError(error)
+
+
+class ClaimCommentForm(forms.ModelForm):
+    """A comment's text and thread place are its author's; others may only resolve it."""
+
+    class Meta:
+        model = ClaimComment
+        fields = ["parent", "body", "is_resolved"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].label = "In reply to"
+        if self.instance.pk:
+            self.fields["body"].disabled = True
+            self.fields["parent"].disabled = True
+        if self.instance.claim_id:
+            self.fields["parent"].queryset = ClaimComment.objects.filter(
+                claim_id=self.instance.claim_id
+            ).select_related("author")
+
+
+class ClaimAnnotationForm(VersionedAdminForm):
+    """The annotation page's claim form: a span of the article and its attribution."""
+
+    about = forms.ModelMultipleChoiceField(
+        queryset=Actor.objects.all(),
+        required=False,
+        widget=AutocompleteSelectMultiple(Claim._meta.get_field("about"), admin.site),
+        help_text="The actors the claim is about.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "start",
+            "end",
+            "quote",
+            "attribution_kind",
+            "speaker",
+            "cue",
+            "quote_type",
+            "channel",
+            "claim_type",
+            "verdict",
+            "rationale",
+            "editor_note",
+        ]
+        widgets = {
+            "start": forms.HiddenInput,
+            "end": forms.HiddenInput,
+            "quote": forms.HiddenInput,
+            "speaker": AutocompleteSelect(Claim._meta.get_field("speaker"), admin.site),
+            "channel": AutocompleteSelect(Claim._meta.get_field("channel"), admin.site),
+            "rationale": forms.Textarea(attrs={"rows": 3}),
+            "editor_note": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"editor_note": "Notes (internal)"}
+
+    field_order = [
+        "attribution_kind",
+        "speaker",
+        "cue",
+        "quote_type",
+        "channel",
+        "claim_type",
+        "about",
+        "verdict",
+        "rationale",
+        "editor_note",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new span is an offer to be filled in, not an error waiting to happen.
+        self.fields["attribution_kind"].initial = AttributionKind.REPORTED
+        self.fields["quote_type"].initial = QuoteType.INDIRECT
+        for name in ("start", "end", "quote"):
+            self.fields[name].required = True
+        self.fields["start"].error_messages["required"] = "Select the text of the claim first."
+        if self.instance.pk:
+            self.fields["about"].initial = [link.actor for link in self.instance.actor_links.all()]

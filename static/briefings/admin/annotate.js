@@ -1,0 +1,355 @@
+/*
+ * The article annotation workspace in the admin.
+ *
+ * The text is server-rendered with a <mark> per claim; its DOM text is the
+ * article body exactly (markers are CSS generated content), so a selection
+ * maps to body offsets. Offsets are sent in Unicode code points, what the
+ * server stores: browsers count UTF-16 units, in which an emoji is two.
+ */
+"use strict";
+(function () {
+  const root = document.getElementById("annotator");
+  if (!root) {
+    return;
+  }
+  const CONTEXT = 32; // code points of context kept on each side, as on the server
+  const body = root.querySelector(".annotator-body");
+  const form = root.querySelector(".annotator-form");
+  const list = root.querySelector(".annotator-list");
+  const status = root.querySelector(".annotator-status");
+  const selectionInfo = root.querySelector(".annotator-selection");
+  const newButton = root.querySelector('[data-action="new-claim"]');
+  let claims = JSON.parse(document.getElementById("annotator-claims").textContent);
+  let pending = null; // the last span selected in the text
+
+  const codePoints = (text) => Array.from(text);
+
+  // The number of code points of body text before a DOM position.
+  function offsetAt(node, offset) {
+    const range = document.createRange();
+    range.setStart(body, 0);
+    range.setEnd(node, offset);
+    return codePoints(range.toString()).length;
+  }
+
+  function spanOf(start, end) {
+    const text = codePoints(body.textContent);
+    return {
+      start,
+      end,
+      quote: text.slice(start, end).join(""),
+      prefix: text.slice(Math.max(0, start - CONTEXT), start).join(""),
+      suffix: text.slice(end, end + CONTEXT).join(""),
+    };
+  }
+
+  // The selected span of the text, trimmed of surrounding white space, or null.
+  function selectedSpan() {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || selection.isCollapsed) {
+      return null;
+    }
+    const range = selection.getRangeAt(0);
+    if (!body.contains(range.startContainer) || !body.contains(range.endContainer)) {
+      return null;
+    }
+    const text = codePoints(body.textContent);
+    let start = offsetAt(range.startContainer, range.startOffset);
+    let end = offsetAt(range.endContainer, range.endOffset);
+    while (start < end && /\s/u.test(text[start])) {
+      start++;
+    }
+    while (end > start && /\s/u.test(text[end - 1])) {
+      end--;
+    }
+    return start < end ? spanOf(start, end) : null;
+  }
+
+  function selectionInBody() {
+    const selection = window.getSelection();
+    return selection.rangeCount > 0 && body.contains(selection.getRangeAt(0).commonAncestorContainer);
+  }
+
+  document.addEventListener("selectionchange", function () {
+    if (!selectionInBody()) {
+      return; // focus moved to the form: keep what was selected
+    }
+    pending = selectedSpan();
+    if (newButton) {
+      newButton.disabled = !pending;
+    }
+    selectionInfo.textContent = pending
+      ? `Selected ${pending.end - pending.start} characters (${pending.start}–${pending.end}).`
+      : "";
+  });
+
+  // The text is editable only so that a keyboard can move a caret and select.
+  for (const type of ["beforeinput", "paste", "drop", "cut"]) {
+    body.addEventListener(type, (event) => event.preventDefault());
+  }
+
+  // Form ----------------------------------------------------------------------
+
+  function field(name) {
+    return form.elements.namedItem(name);
+  }
+
+  function show(name, text) {
+    form.querySelector(`[data-show="${name}"]`).textContent = text;
+  }
+
+  // Set an admin autocomplete (select2) to the given {id, text} choices.
+  function setChoices(name, choices) {
+    const select = field(name);
+    select.replaceChildren(
+      ...(select.multiple ? [] : [new Option("", "")]),
+      ...choices.map((choice) => new Option(choice.text, choice.id, true, true)),
+    );
+    window.django.jQuery(select).trigger("change");
+  }
+
+  function clearErrors() {
+    for (const list of form.querySelectorAll("[data-errors-for]")) {
+      list.replaceChildren();
+      list.hidden = true;
+    }
+    for (const wrapper of form.querySelectorAll(".annotator-field.errors")) {
+      wrapper.classList.remove("errors");
+    }
+  }
+
+  function showErrors(errors) {
+    clearErrors();
+    let first = null;
+    for (const [name, messages] of Object.entries(errors)) {
+      let target = form.querySelector(`[data-errors-for="${name}"]`);
+      const prefix = target ? "" : `${name}: `;
+      target = target || form.querySelector('[data-errors-for="__all__"]');
+      for (const message of messages) {
+        const item = document.createElement("li");
+        item.textContent = prefix + message;
+        target.append(item);
+      }
+      target.hidden = false;
+      const wrapper = target.closest(".annotator-field");
+      if (wrapper) {
+        wrapper.classList.add("errors");
+      }
+      first = first || target;
+    }
+    const control = first && first.closest(".annotator-field")?.querySelector("input, select, textarea");
+    (control || form.querySelector(".annotator-form-title")).focus();
+  }
+
+  function setSpan(span, orphanQuote) {
+    field("start").value = span ? span.start : "";
+    field("end").value = span ? span.end : "";
+    field("quote").value = span ? span.quote : orphanQuote;
+    show("prefix", span ? span.prefix : "");
+    show("quote", span ? span.quote : orphanQuote);
+    show("suffix", span ? span.suffix : "");
+    show(
+      "span",
+      span
+        ? `Characters ${span.start}–${span.end} (${span.end - span.start} long).`
+        : "Orphaned: this quote is no longer in the text. Select where it is now.",
+    );
+  }
+
+  function markActive(id) {
+    for (const element of root.querySelectorAll(".is-active")) {
+      element.classList.remove("is-active");
+    }
+    if (id) {
+      for (const element of root.querySelectorAll(`[data-claim="${id}"]:not(button)`)) {
+        element.classList.add("is-active");
+      }
+    }
+  }
+
+  function openForm(title, id) {
+    clearErrors();
+    form.querySelector(".annotator-form-title").textContent = title;
+    const link = form.querySelector(".annotator-claim-link");
+    link.hidden = !id;
+    link.href = id ? claims[id].admin_url : "";
+    form.hidden = false;
+    markActive(id);
+    form.scrollIntoView({ block: "nearest" });
+  }
+
+  function openNew(span) {
+    form.reset();
+    field("claim").value = "";
+    field("edit_version").value = "";
+    setSpan(span);
+    // A span in quotation marks is most likely a direct quote.
+    const quoted = /^["“«„‘']/u.test(span.quote) || /["”»“’']$/u.test(span.quote);
+    field("attribution_kind").value = quoted ? "direct_quote" : "reported";
+    field("quote_type").value = quoted ? "direct" : "indirect";
+    setChoices("speaker", []);
+    setChoices("channel", []);
+    setChoices("about", []);
+    showOverlaps([]);
+    openForm("New claim");
+    window.django.jQuery(field("speaker")).select2("open");
+  }
+
+  function openClaim(id, overlaps) {
+    const claim = claims[id];
+    if (!form || !claim) {
+      return;
+    }
+    form.reset();
+    field("claim").value = id;
+    field("edit_version").value = claim.version;
+    setSpan(claim.start === null ? null : spanOf(claim.start, claim.end), claim.quote);
+    for (const name of ["attribution_kind", "cue", "quote_type", "claim_type", "verdict", "rationale", "editor_note"]) {
+      field(name).value = claim[name];
+    }
+    setChoices("speaker", claim.speaker ? [claim.speaker] : []);
+    setChoices("channel", claim.channel ? [claim.channel] : []);
+    setChoices("about", claim.about);
+    showOverlaps((overlaps || []).filter((other) => other !== id));
+    openForm(`Claim #${id}`, id);
+    form.querySelector(".annotator-form-title").focus();
+  }
+
+  // Nested and overlapping spans: offer the other claims at the clicked point.
+  function showOverlaps(ids) {
+    const holder = form.querySelector(".annotator-overlaps");
+    holder.replaceChildren();
+    holder.hidden = ids.length === 0;
+    if (ids.length) {
+      holder.append("Also at this point: ");
+      for (const id of ids) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "button";
+        button.dataset.action = "edit-claim";
+        button.dataset.claim = id;
+        button.textContent = `#${id}`;
+        holder.append(button, " ");
+      }
+    }
+  }
+
+  function claimsAt(element) {
+    const ids = [];
+    for (let node = element; node && node !== body; node = node.parentElement) {
+      if (node.dataset.claim) {
+        ids.push(Number(node.dataset.claim));
+      }
+    }
+    return ids; // innermost first
+  }
+
+  function closeForm() {
+    form.hidden = true;
+    markActive(null);
+    body.focus();
+  }
+
+  async function save(event) {
+    event.preventDefault();
+    const button = form.querySelector('[type="submit"]');
+    button.disabled = true;
+    status.textContent = "Saving…";
+    let data;
+    let ok = false;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      ok = response.ok;
+      try {
+        data = await response.json();
+      } catch {
+        data = { errors: { __all__: [`The server answered ${response.status} ${response.statusText}.`] } };
+      }
+    } catch (error) {
+      data = { errors: { __all__: [`The server could not be reached (${error.message}); nothing was saved.`] } };
+    } finally {
+      button.disabled = false;
+    }
+    if (!ok) {
+      status.textContent = "Not saved: see the messages in the form.";
+      showErrors(data.errors || { __all__: ["Not saved."] });
+      return;
+    }
+    claims = data.claims;
+    body.innerHTML = data.body_html;
+    list.innerHTML = data.list_html;
+    status.textContent = `Saved claim #${data.claim.id}.`;
+    openClaim(data.claim.id);
+    for (const mark of body.querySelectorAll(`mark[data-claim="${data.claim.id}"]`)) {
+      mark.classList.add("just-saved");
+    }
+  }
+
+  // Wiring ----------------------------------------------------------------------
+
+  body.addEventListener("click", function (event) {
+    const mark = event.target.closest("mark[data-claim]");
+    if (mark && window.getSelection().isCollapsed) {
+      openClaim(Number(mark.dataset.claim), claimsAt(mark));
+    }
+  });
+
+  body.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !form) {
+      return;
+    }
+    event.preventDefault();
+    const span = selectedSpan();
+    if (span) {
+      openNew(span);
+      return;
+    }
+    const node = window.getSelection().anchorNode;
+    const element = node && (node.nodeType === Node.TEXT_NODE ? node.parentElement : node);
+    const mark = element && element.closest("mark[data-claim]");
+    if (mark && body.contains(mark)) {
+      openClaim(Number(mark.dataset.claim), claimsAt(mark));
+    }
+  });
+
+  root.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-action]");
+    if (!button) {
+      return;
+    }
+    const action = button.dataset.action;
+    if (action === "new-claim" && pending) {
+      openNew(pending);
+    } else if (action === "edit-claim") {
+      openClaim(Number(button.dataset.claim));
+    } else if (action === "use-selection") {
+      if (pending) {
+        setSpan(pending);
+      } else {
+        showErrors({ start: ["Select the new text of the claim in the article first."] });
+      }
+    } else if (action === "close") {
+      closeForm();
+    }
+  });
+
+  if (form) {
+    form.addEventListener("submit", save);
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !event.defaultPrevented) {
+        closeForm();
+      } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        form.requestSubmit();
+      }
+    });
+    const match = /^#claim-(\d+)$/.exec(window.location.hash);
+    if (match) {
+      window.addEventListener("load", () => openClaim(Number(match[1])));
+    }
+  }
+})();

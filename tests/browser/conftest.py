@@ -1,0 +1,77 @@
+"""Headless Debian Chromium through Playwright, and logged-in admin pages for the browser tests."""
+
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make beside it are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # A missing browser fails the run: it never silently skips.
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name, **kwargs):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **kwargs)
+
+    return take
+
+
+@pytest.fixture
+def login(live_server):
+    def log_in(page, user):
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_selector("#user-tools")
+
+    return log_in
+
+
+@pytest.fixture(autouse=True)
+def staff_groups(transactional_db):
+    """
+    Recreate the Editors and Reviewers groups: transactional tests flush the
+    rows the data migration made. Its own function runs, on its own model state.
+    """
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    name = "0002_editor_and_reviewer_groups"
+    migration = importlib.import_module(f"briefings.migrations.{name}")
+    state = MigrationExecutor(connection).loader.project_state(("briefings", name))
+    migration.create_groups(state.apps, None)

@@ -1,0 +1,195 @@
+import shutil
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+import yaml
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import TestCase
+
+from briefings.models import Article, Briefing, Claim, ClaimActor, ReviewStatus
+from sco.models import Membership, Participation, Summit
+
+SEEDS = settings.BASE_DIR / "seeds"
+
+
+def row_counts():
+    """Rows per model of both apps, historical tables excluded."""
+    return {
+        model._meta.label: model.objects.count()
+        for app in ("briefings", "sco")
+        for model in apps.get_app_config(app).get_models()
+        if not model._meta.model_name.startswith("historical")
+    }
+
+
+def load(*files, update=False):
+    out = StringIO()
+    call_command("load_seeds", *map(str, files), update=update, stdout=out)
+    return out.getvalue()
+
+
+class SeedLoadTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load()
+
+    def test_article_body_is_the_seed_text_verbatim(self):
+        article = Article.objects.get()
+        self.assertEqual(
+            article.body, (SEEDS / "sco-astana-summit-2024.txt").read_text(encoding="utf-8")
+        )
+
+    def test_every_claim_span_matches_its_quote(self):
+        claims = Claim.objects.select_related("article")
+        self.assertGreaterEqual(claims.count(), 12)
+        for claim in claims:
+            self.assertEqual(claim.article.body[claim.start : claim.end], claim.quote, claim)
+            claim.full_clean()
+
+    def test_attributions_are_recorded_as_a_chain(self):
+        claim = Claim.objects.get(quote__startswith="The leaders of the SCO member countries")
+        self.assertEqual(claim.speaker.slug, "the-kremlin")
+        self.assertEqual(claim.cue, "stated")
+        self.assertEqual(claim.quote_type, "direct")
+        self.assertEqual(claim.channel.slug, "kremlin-release-sco-summit-2024")
+        self.assertEqual(claim.channel.publisher.slug, "the-kremlin")
+
+    def test_one_span_can_carry_claims_of_two_speakers(self):
+        speakers = Claim.objects.filter(
+            quote="the US-led post-Cold War era is collapsing"
+        ).values_list("speaker__slug", flat=True)
+        self.assertCountEqual(speakers, ["xi-jinping", "vladimir-putin"])
+
+    def test_published_briefing_has_ordered_reviewed_key_claims(self):
+        briefing = Briefing.objects.published().get()
+        links = list(briefing.claim_links.select_related("claim"))
+        self.assertEqual(links[0].claim.quote[:30], "Russian President Vladimir Put")
+        self.assertEqual([link.position for link in links], list(range(len(links))))
+        self.assertTrue(all(link.claim.review_status == ReviewStatus.REVIEWED for link in links))
+
+    def test_sco_facts_link_to_the_claims_that_state_them(self):
+        india = Participation.objects.get(participant__slug="india")
+        self.assertEqual(india.status, "represented")
+        self.assertEqual(india.representative.slug, "subrahmanyam-jaishankar")
+        self.assertTrue(india.evidence.filter(speaker__slug="india").exists())
+        astana = Summit.objects.get(slug="sco-summit-astana-2024")
+        self.assertEqual((astana.start_date.isoformat(), astana.year), ("2024-07-03", 2024))
+        self.assertEqual(astana.meetings.count(), 6)
+        for membership in Membership.objects.all():
+            self.assertTrue(membership.evidence.exists(), membership)
+
+    def test_undated_facts_say_so_instead_of_inventing_a_date(self):
+        india = Membership.objects.get(state__slug="india")
+        self.assertIsNone(india.start_year)
+        self.assertIsNone(india.start_date)
+        self.assertIn("no year", india.date_text)
+
+    def test_second_load_changes_nothing(self):
+        before = row_counts()
+        versions = dict(Claim.objects.values_list("pk", "version"))
+        output = load()
+        self.assertIn("0 created, 0 updated", output)
+        self.assertEqual(row_counts(), before)
+        self.assertEqual(dict(Claim.objects.values_list("pk", "version")), versions)
+
+    def test_update_load_without_changes_changes_nothing(self):
+        before = row_counts()
+        self.assertIn("0 created, 0 updated", load(update=True))
+        self.assertEqual(row_counts(), before)
+
+
+class BrokenSeedTests(TestCase):
+    """A broken file is refused with a message naming file, entry and problem; nothing loads."""
+
+    def setUp(self):
+        self.dir = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        shutil.copy(SEEDS / "sco-astana-summit-2024.txt", self.dir)
+        self.data = yaml.safe_load((SEEDS / "astana.yaml").read_text(encoding="utf-8"))
+
+    def write(self, data=None, text=None):
+        path = self.dir / "broken.yaml"
+        path.write_text(text if text is not None else yaml.safe_dump(data, allow_unicode=True))
+        return path
+
+    def assertRefused(self, path, *fragments):
+        before = row_counts()
+        with self.assertRaises(CommandError) as caught:
+            load(path)
+        message = str(caught.exception)
+        self.assertIn(str(path), message)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+        self.assertEqual(row_counts(), before, "a broken file must load nothing")
+
+    def claim(self, key):
+        return next(item for item in self.data["claims"] if item["key"] == key)
+
+    def test_unknown_actor_is_named(self):
+        self.claim("india-sending-jaishankar")["speaker"] = "narendra-mody"
+        self.assertRefused(
+            self.write(self.data),
+            "claims[8] (india-sending-jaishankar)",
+            "unknown actor 'narendra-mody' in speaker",
+        )
+
+    def test_quote_not_in_body_is_named(self):
+        self.claim("biden-labeled-xi-dictator")["quote"] = "Biden has labelled Xi a dictator"
+        self.assertRefused(
+            self.write(self.data), "(biden-labeled-xi-dictator)", "is not in the article body"
+        )
+
+    def test_quote_found_twice_without_context_is_refused(self):
+        self.claim("xi-putin-strengthened-alliance")["quote"] = "Putin"
+        self.assertRefused(
+            self.write(self.data), "(xi-putin-strengthened-alliance)", "times in the article body"
+        )
+
+    def test_context_picks_one_of_several_occurrences(self):
+        claim = self.claim("xi-putin-strengthened-alliance")
+        claim["quote"], claim["before"] = "Putin", "Since then, Xi and "
+        load(self.write(self.data))
+        loaded = Claim.objects.get(quote="Putin")
+        body = Article.objects.get().body
+        self.assertEqual(body[loaded.start - len("Since then, Xi and ") : loaded.end],
+                         "Since then, Xi and Putin")  # fmt: skip
+
+    def test_invalid_choice_is_named_with_its_field(self):
+        self.claim("guterres-expected")["verdict"] = "true-ish"
+        self.assertRefused(self.write(self.data), "(guterres-expected)", "verdict:")
+
+    def test_unknown_field_is_named(self):
+        self.claim("guterres-expected")["speakr"] = "antonio-guterres"
+        self.assertRefused(self.write(self.data), "unknown field(s) speakr")
+
+    def test_failure_late_in_the_file_rolls_back_everything(self):
+        self.data["briefing"]["key_claims"].append({"claim": "no-such-claim"})
+        self.assertRefused(self.write(self.data), "unknown claim 'no-such-claim'")
+        self.assertFalse(Article.objects.exists())
+        self.assertFalse(ClaimActor.objects.exists())
+
+    def test_malformed_yaml_is_refused(self):
+        self.assertRefused(self.write(text="claims: [unclosed"), "not valid YAML")
+
+    def test_missing_body_file_is_refused(self):
+        self.data["article"]["body_file"] = "missing.txt"
+        self.assertRefused(self.write(self.data), "cannot read body_file")
+
+    def test_changed_body_refused_without_update(self):
+        load(self.write(self.data))
+        text = (self.dir / "sco-astana-summit-2024.txt").read_text(encoding="utf-8")
+        (self.dir / "sco-astana-summit-2024.txt").write_text("Editor's note. " + text)
+        self.assertRefused(self.write(self.data), "run with --update")
+
+    def test_update_reanchors_claims_to_a_corrected_body(self):
+        load(self.write(self.data))
+        text = (self.dir / "sco-astana-summit-2024.txt").read_text(encoding="utf-8")
+        (self.dir / "sco-astana-summit-2024.txt").write_text("Editor’s note: updated. " + text)
+        load(self.write(self.data), update=True)
+        article = Article.objects.get()
+        self.assertTrue(article.body.startswith("Editor’s note"))
+        for claim in Claim.objects.all():
+            self.assertEqual(article.body[claim.start : claim.end], claim.quote)
