@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class BriefingsConfig(AppConfig):
     name = "briefings"
     verbose_name = "Briefings"
+
+    def ready(self):
+        # Signals only invalidate the readers' page cache; they never write rows.
+        from briefings.cache import invalidate_public_pages
+
+        signals = {"save": post_save, "delete": post_delete, "m2m": m2m_changed}
+        for name, signal in signals.items():
+            signal.connect(invalidate_public_pages, dispatch_uid=f"public-pages-{name}")

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from briefings.anchoring import context_around
 from briefings.markup import render_markdown
+from briefings.search import search as full_text_search
 
 wikidata_qid_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q1234.")
 
@@ -63,13 +64,13 @@ class SourceKind(models.TextChoices):
 
 class SourceQuerySet(models.QuerySet):
     def public(self):
-        """Sources of public articles, and channels or evidence of public claims."""
+        """Sources shown through a published briefing: its articles' outlets, channels, evidence."""
         claims = Claim.objects.public()
         return self.filter(
-            Q(articles__in=Article.objects.public())
-            | Q(claims_channelled__in=claims)
-            | Q(claim_evidence__claim__in=claims)
-        ).distinct()
+            Q(pk__in=Article.objects.public().values("source"))
+            | Q(pk__in=claims.filter(channel__isnull=False).values("channel"))
+            | Q(pk__in=ClaimEvidence.objects.filter(claim__in=claims).values("source"))
+        )
 
 
 class Source(VersionedModel):
@@ -126,10 +127,25 @@ class ActorQuerySet(models.QuerySet):
         """Actors shown through a published briefing: covered, speaking or spoken about."""
         claims = Claim.objects.public()
         return self.filter(
-            Q(briefings__in=Briefing.objects.published())
-            | Q(claims_made__in=claims)
-            | Q(claim_links__claim__in=claims)
-        ).distinct()
+            Q(
+                pk__in=BriefingActor.objects.filter(
+                    briefing__in=Briefing.objects.published()
+                ).values("actor")
+            )
+            | Q(pk__in=claims.filter(speaker__isnull=False).values("speaker"))
+            | Q(pk__in=ClaimActor.objects.filter(claim__in=claims).values("actor"))
+        )
+
+    def search(self, text):
+        """Actors matching text by name, title or description, or by one of their aliases."""
+
+        def by_alias(words):
+            aliases = ActorAlias.objects.all()
+            for word in words:
+                aliases = aliases.filter(name__icontains=word)
+            return Q(pk__in=aliases.values("actor"))
+
+        return full_text_search(self, text, also=by_alias)
 
     def matching(self, text):
         """Actors whose name or one of whose aliases contains `text`."""
@@ -254,6 +270,13 @@ class Affiliation(models.Model):
         role = self.role or self.get_kind_display()
         return f"{self.actor} — {role}, {self.organisation}"
 
+    @property
+    def role_text(self):
+        """The role in words, e.g. “President of Russia”."""
+        if self.role:
+            return f"{self.role} of {self.organisation}"
+        return f"{self.get_kind_display().lower()} {self.organisation}"
+
     def is_current(self, on=None):
         on = on or timezone.localdate()
         return (self.start_date is None or self.start_date <= on) and (
@@ -293,10 +316,11 @@ class EventKind(models.TextChoices):
 
 class EventQuerySet(models.QuerySet):
     def public(self):
-        """Events a published briefing or a public claim is about."""
+        """Events a published briefing, or one of its claims, is about."""
         return self.filter(
-            Q(briefings__in=Briefing.objects.published()) | Q(claims__in=Claim.objects.public())
-        ).distinct()
+            Q(pk__in=Briefing.objects.published().filter(event__isnull=False).values("event"))
+            | Q(pk__in=Claim.objects.public().filter(event__isnull=False).values("event"))
+        )
 
 
 class Event(VersionedModel):
@@ -353,7 +377,14 @@ class Event(VersionedModel):
 
 class ArticleQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(briefings__in=Briefing.objects.published()).distinct()
+        """Articles a published briefing draws on, or that hold one of its key claims."""
+        published = Briefing.objects.published()
+        return self.filter(
+            Q(pk__in=BriefingArticle.objects.filter(briefing__in=published).values("article"))
+            | Q(
+                pk__in=BriefingClaim.objects.filter(briefing__in=published).values("claim__article")
+            )
+        )
 
 
 class Article(VersionedModel):
@@ -452,6 +483,10 @@ class ReviewStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+# Where a sentence ends in an article body, for showing a claim in context.
+SENTENCE_ENDS = (". ", "? ", "! ", "\n")
+
+
 class Statement(models.Model):
     """One remark as made once, which several claims in several articles may report."""
 
@@ -472,16 +507,25 @@ class Statement(models.Model):
 
 class ClaimQuerySet(models.QuerySet):
     def public(self):
-        """Claims shown through a published briefing: its key claims or its articles' claims."""
+        """
+        Claims shown through a published briefing: its key claims and every
+        claim on its articles, except retired ones.
+
+        Written as subqueries rather than joins so the result needs no
+        DISTINCT and stays composable with annotations, ordering and search.
+        """
         published = Briefing.objects.published()
-        return (
-            self.filter(Q(briefings__in=published) | Q(article__briefings__in=published))
-            .exclude(review_status=ReviewStatus.RETIRED)
-            .distinct()
-        )
+        return self.filter(
+            Q(pk__in=BriefingClaim.objects.filter(briefing__in=published).values("claim"))
+            | Q(article__in=Article.objects.public())
+        ).exclude(review_status=ReviewStatus.RETIRED)
 
     def anchored(self):
         return self.filter(start__isnull=False)
+
+    def search(self, text):
+        """Claims whose quote or rationale matches text, best first."""
+        return full_text_search(self, text)
 
     def orphaned(self):
         """Claims whose quote could not be found again after their article changed."""
@@ -739,13 +783,50 @@ class Claim(VersionedModel):
 
     @property
     def attribution_text(self):
-        """The attribution chain in words: “the Kremlin, in a release”."""
-        if self.speaker is None:
-            return "The article itself"
-        words = str(self.speaker)
+        """
+        Return the attribution chain in words: speaker, role at the time, cue
+        and channel, e.g. “Vladimir Putin, President of Russia, stated in a
+        Kremlin release” or “according to the Kremlin”.
+
+        Reads speaker, speaker_role (with its organisation) and channel: load
+        them with select_related on lists so each claim costs no query.
+        """
+        if self.speaker_id is None:
+            return "The article's own assertion"
+        who = str(self.speaker)
+        if self.speaker_role_id:
+            who += f", {self.speaker_role.role_text}"
+            if self.cue:
+                who += ","
+        cue = self.cue.strip()
+        if cue.lower().startswith("according to") or cue.lower().endswith(" by"):
+            # “according to the Kremlin”, “as announced by the Kremlin”
+            words = f"{cue} {who.rstrip(',')}"
+        elif cue:
+            words = f"{who} {cue}"
+        else:
+            words = who.rstrip(",")
         if self.channel_id:
             words += f", in {self.channel}"
-        return words
+        return words[0].upper() + words[1:]
+
+    def source_sentence(self):
+        """
+        Return (before, quote, after): the sentence(s) of the article body
+        holding the span, split around it. Reads self.article.body.
+        """
+        if self.is_orphaned:
+            return "", self.quote, ""
+        body = self.article.body
+        start = max(body.rfind(mark, 0, self.start) for mark in SENTENCE_ENDS)
+        start = 0 if start < 0 else start + 1
+        ends = [index for mark in SENTENCE_ENDS if (index := body.find(mark, self.end)) >= 0]
+        end = min(ends) + 1 if ends else len(body)
+        return (
+            body[start : self.start].lstrip(),
+            body[self.start : self.end],
+            body[self.end : end].rstrip(),
+        )
 
 
 class ClaimActor(models.Model):
@@ -828,6 +909,14 @@ class BriefingQuerySet(models.QuerySet):
     def published(self):
         """The briefings readers may see: published ones whose publish time has come."""
         return self.filter(status=BriefingStatus.PUBLISHED, published_at__lte=timezone.now())
+
+    def public(self):
+        """Same as published(), named like the other models' visibility rule."""
+        return self.published()
+
+    def search(self, text):
+        """Briefings whose title, lede or analysis matches text, best first."""
+        return full_text_search(self, text)
 
 
 class Briefing(VersionedModel):

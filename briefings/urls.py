@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from briefings import views
+from briefings.cache import cache_public_page
+from briefings.feeds import LatestBriefingsFeed
+from briefings.sitemaps import SITEMAPS
 
 public_patterns = (
     [
@@ -12,6 +16,8 @@ public_patterns = (
         path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
         path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
         path("events/<slug:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+        path("search/", views.search, name="search"),
+        path("feed.atom", cache_public_page(LatestBriefingsFeed()), name="feed"),
     ],
     "briefings",
 )
@@ -22,4 +28,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("briefings.api.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]

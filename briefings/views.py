@@ -1,12 +1,126 @@
-"""Public pages. Readers only ever see what a published briefing shows."""
+"""
+Public pages. Readers only ever see what a published briefing shows: every
+query starts from a model's public() QuerySet. Staff who may view a model
+get the same page for drafts too, marked as a preview, and never cached.
 
+Each page loads its data in a fixed number of queries, whatever the number
+of claims; tests/test_pages.py pins the counts.
+"""
+
+from django import forms
 from django.db import connection
-from django.http import JsonResponse
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from briefings.models import Actor, Article, Briefing, Claim, Event, Source
+from briefings import jsonld
+from briefings.annotate import annotated_body
+from briefings.cache import cache_public_page
+from briefings.models import (
+    Actor,
+    Affiliation,
+    Article,
+    Briefing,
+    BriefingActor,
+    BriefingArticle,
+    BriefingAuthor,
+    BriefingClaim,
+    Claim,
+    ClaimActor,
+    ClaimEvidence,
+    Event,
+    Source,
+    Verdict,
+)
+from briefings.search import MAX_QUERY_LENGTH, headline_html
+
+SEARCH_LIMIT = 20
+cached = method_decorator(cache_public_page, name="dispatch")
 
 
+def claims_with_attribution(queryset):
+    """Claims with everything attribution_text, badges and links read, in one query."""
+    return queryset.select_related(
+        "speaker", "speaker_role__organisation", "channel", "article__source"
+    ).defer("article__body")
+
+
+def card_prefetches(prefix=""):
+    """What an expanded claim card lists: who it is about and the evidence for its verdict."""
+    return [
+        Prefetch(
+            f"{prefix}actor_links",
+            queryset=ClaimActor.objects.select_related("actor").order_by("actor__name"),
+            to_attr="about_list",
+        ),
+        Prefetch(
+            f"{prefix}evidence_links",
+            queryset=ClaimEvidence.objects.select_related("source"),
+            to_attr="evidence_list",
+        ),
+    ]
+
+
+def group_by_speaker(links):
+    """
+    Group key-claim links by speaker, groups in the order their first claim
+    appears, so the editor's ordering still leads. Return [(speaker, [links])].
+    """
+    groups = {}
+    for link in links:
+        groups.setdefault(link.claim.speaker_id, (link.claim.speaker, []))[1].append(link)
+    return list(groups.values())
+
+
+def attach(objects, attribute, rows, key):
+    """Set objects[i].<attribute> to the list of rows whose key(row) is its pk."""
+    by_owner = {}
+    for row in rows:
+        by_owner.setdefault(key(row), []).append(row)
+    for obj in objects:
+        setattr(obj, attribute, by_owner.get(obj.pk, []))
+
+
+class PublicObjectMixin:
+    """
+    Serve the model's public rows; staff with view permission on the model
+    also see the rest, as a preview. `visible(Model)` applies the same rule to
+    anything else the page lists.
+    """
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        opts = self.model._meta
+        user = request.user
+        self.can_preview = user.is_staff and user.has_perm(
+            f"{opts.app_label}.view_{opts.model_name}"
+        )
+
+    def visible(self, model):
+        return model.objects.all() if self.can_preview else model.objects.public()
+
+    def get_queryset(self):
+        return self.visible(self.model)
+
+    def is_preview(self, obj):
+        """True when a staff member is looking at something readers cannot see."""
+        return self.can_preview and not type(obj).objects.public().filter(pk=obj.pk).exists()
+
+    def absolute(self, path):
+        return self.request.build_absolute_uri(path)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_preview"] = self.is_preview(self.object)
+        context["canonical_url"] = self.absolute(self.object.get_absolute_url())
+        return context
+
+
+@cached
 class HomeView(ListView):
     template_name = "briefings/home.html"
     context_object_name = "briefings"
@@ -15,39 +129,268 @@ class HomeView(ListView):
     def get_queryset(self):
         return Briefing.objects.published().select_related("event")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            canonical_url=self.request.build_absolute_uri(reverse("briefings:home")),
+            search_form=SearchForm(),
+            **kwargs,
+        )
 
-class PublicMixin:
-    """Serve only what readers may see: the model's public() queryset."""
 
-    def get_queryset(self):
-        return self.model.objects.public()
-
-
-class BriefingDetailView(DetailView):
+@cached
+class BriefingDetailView(PublicObjectMixin, DetailView):
     model = Briefing
 
     def get_queryset(self):
-        return Briefing.objects.published().select_related("event")
+        return super().get_queryset().select_related("event__country")
+
+    def is_preview(self, obj):
+        return self.can_preview and not obj.is_public
+
+    def get_context_data(self, **kwargs):
+        briefing = self.object
+        # 1-3. key claims in the editor's order with attribution; whom they are about; evidence
+        links = list(
+            BriefingClaim.objects.filter(briefing=briefing)
+            .select_related(
+                "claim__speaker",
+                "claim__speaker_role__organisation",
+                "claim__channel",
+                "claim__event",
+            )
+            .prefetch_related(*card_prefetches("claim__"))
+            .exclude(claim__review_status="retired")
+        )
+        claims = [link.claim for link in links]
+        # 4. the articles: those the briefing draws on and those holding key claims
+        drawn_on = BriefingArticle.objects.filter(briefing=briefing).values("article")
+        articles = list(
+            Article.objects.filter(
+                Q(pk__in={claim.article_id for claim in claims}) | Q(pk__in=drawn_on)
+            ).select_related("source")
+        )
+        source_ids = {article.source_id for article in articles}
+        by_id = {article.pk: article for article in articles}
+        for claim in claims:
+            claim.article = by_id[claim.article_id]
+        # 5. every anchored claim on those articles, for the marks in the text
+        spans = self.visible(Claim).filter(article__in=articles, start__isnull=False)
+        spans = spans.only("pk", "article_id", "start", "end", "verdict", "version").order_by()
+        attach(articles, "span_claims", spans, key=lambda claim: claim.article_id)
+        for article in articles:
+            article.annotated_html = annotated_body(article, article.span_claims)
+        # 6. sources: outlets of the articles, channels and evidence of the claims
+        source_ids |= {claim.channel_id for claim in claims if claim.channel_id}
+        source_ids |= {e.source_id for claim in claims for e in claim.evidence_list}
+        sources = Source.objects.filter(pk__in=source_ids)
+        # 7-9. actors covered, authors, corrections
+        actors = [
+            link.actor
+            for link in BriefingActor.objects.filter(briefing=briefing)
+            .select_related("actor")
+            .order_by("actor__name")
+        ]
+        authors = [
+            link.user
+            for link in BriefingAuthor.objects.filter(briefing=briefing).select_related("user")
+        ]
+        absolute = self.absolute
+        reviews = [jsonld.claim_review(claim, absolute) for claim in claims]
+        return super().get_context_data(
+            links=links,
+            speaker_groups=group_by_speaker(links),
+            articles=articles,
+            sources=list(sources),
+            actors=actors,
+            authors=authors,
+            corrections=list(briefing.corrections.all()),
+            verdicts=Verdict.choices,
+            structured_data=[jsonld.news_article(briefing, actors, absolute)]
+            + [review for review in reviews if review],
+            **kwargs,
+        )
 
 
-class ClaimDetailView(PublicMixin, DetailView):
+@cached
+class ClaimDetailView(PublicObjectMixin, DetailView):
     model = Claim
 
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "speaker",
+                "speaker_role__organisation",
+                "channel",
+                "article__source",
+                "event",
+                "statement",
+            )
+        )
 
-class ActorDetailView(PublicMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        claim = self.object
+        others = []
+        if claim.statement_id:
+            others = claims_with_attribution(
+                self.visible(Claim).filter(statement=claim.statement_id).exclude(pk=claim.pk)
+            )
+        review = jsonld.claim_review(claim, self.absolute)
+        return super().get_context_data(
+            sentence=claim.source_sentence(),
+            about_actors=[link.actor for link in claim.actor_links.select_related("actor")],
+            evidence_links=list(claim.evidence_links.select_related("source")),
+            briefings=list(self.visible(Briefing).filter(claim_links__claim=claim)),
+            other_appearances=list(others),
+            structured_data=[review] if review else [],
+            **kwargs,
+        )
+
+
+@cached
+class ActorDetailView(PublicObjectMixin, DetailView):
     model = Actor
 
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("country")
+            .prefetch_related(
+                "aliases",
+                Prefetch(
+                    "affiliations",
+                    queryset=Affiliation.objects.select_related("organisation").order_by(
+                        "-start_date"
+                    ),
+                ),
+            )
+        )
 
-class ArticleDetailView(PublicMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        actor = self.object
+        claims = claims_with_attribution(self.visible(Claim))
+        public_actor_ids = set(
+            self.visible(Actor)
+            .filter(pk__in=[a.organisation_id for a in actor.affiliations.all()])
+            .values_list("pk", flat=True)
+        )
+        return super().get_context_data(
+            claims_made=list(claims.filter(speaker=actor).order_by("article", "start")),
+            claims_about=list(claims.filter(actor_links__actor=actor).order_by("article", "start")),
+            briefings=list(
+                self.visible(Briefing).filter(actor_links__actor=actor).select_related("event")
+            ),
+            public_actor_ids=public_actor_ids,
+            structured_data=[jsonld.profile(actor, self.absolute)],
+            **kwargs,
+        )
+
+
+@cached
+class ArticleDetailView(PublicObjectMixin, DetailView):
     model = Article
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("source")
 
-class SourceDetailView(PublicMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        article = self.object
+        claims = list(
+            claims_with_attribution(self.visible(Claim).filter(article=article)).prefetch_related(
+                *card_prefetches()
+            )
+        )
+        for claim in claims:
+            claim.article = article
+        return super().get_context_data(
+            claims=claims,
+            annotated_html=annotated_body(article, claims),
+            briefings=list(self.visible(Briefing).filter(article_links__article=article)),
+            verdicts=Verdict.choices,
+            **kwargs,
+        )
+
+
+@cached
+class SourceDetailView(PublicObjectMixin, DetailView):
     model = Source
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("publisher")
 
-class EventDetailView(PublicMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        source = self.object
+        claims = claims_with_attribution(self.visible(Claim))
+        return super().get_context_data(
+            articles=list(self.visible(Article).filter(source=source).defer("body")),
+            claims_channelled=list(claims.filter(channel=source)),
+            claims_evidenced=list(claims.filter(evidence_links__source=source)),
+            **kwargs,
+        )
+
+
+@cached
+class EventDetailView(PublicObjectMixin, DetailView):
     model = Event
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("country")
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        return super().get_context_data(
+            briefings=list(self.visible(Briefing).filter(event=event)),
+            claims=list(claims_with_attribution(self.visible(Claim).filter(event=event))),
+            **kwargs,
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search briefings, claims and people",
+        max_length=MAX_QUERY_LENGTH,
+        strip=True,
+        error_messages={
+            "max_length": f"Search terms are limited to {MAX_QUERY_LENGTH} characters."
+        },
+    )
+
+
+@require_GET
+@cache_public_page
+def search(request):
+    """Full-text search over public briefings, claims and actors."""
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    results = None
+    if form.is_valid():
+        text = form.cleaned_data["q"]
+        briefings = list(Briefing.objects.published().search(text)[:SEARCH_LIMIT])
+        claims = list(claims_with_attribution(Claim.objects.public().search(text))[:SEARCH_LIMIT])
+        actors = list(Actor.objects.public().search(text)[:SEARCH_LIMIT])
+        for briefing in briefings:
+            briefing.match_html = headline_html(briefing, "lede", text)
+        for claim in claims:
+            claim.match_html = headline_html(claim, "quote", text)
+        for actor in actors:
+            actor.match_html = headline_html(actor, "name", text)
+        results = {"briefings": briefings, "claims": claims, "actors": actors}
+        results["count"] = len(briefings) + len(claims) + len(actors)
+    return render(
+        request,
+        "briefings/search.html",
+        {"form": form, "results": results, "robots": "noindex"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@cache_public_page
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

@@ -139,3 +139,53 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     state = factory.SubFactory(ActorFactory, kind=models.ActorKind.STATE)
     status = sco_models.MembershipStatus.MEMBER
     start_year = 2001
+
+
+# Public pages -----------------------------------------------------------------
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Affiliation
+
+    actor = factory.SubFactory(ActorFactory)
+    organisation = factory.SubFactory(ActorFactory, kind=models.ActorKind.STATE)
+    kind = models.AffiliationKind.OFFICE
+    role = "President"
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Correction
+
+    briefing = factory.SubFactory(BriefingFactory, published=True)
+    reason = "A date was wrong."
+
+
+def article_with_sentences(count, **kwargs):
+    """An article whose body is `count` numbered sentences, one claimable quote in each."""
+    body = "\n".join(
+        f"Speaker {n} said that point {n} holds. Observers disagreed." for n in range(count)
+    )
+    return ArticleFactory(body=body, **kwargs)
+
+
+def published_briefing(claims=3, speakers=2, **kwargs):
+    """A published briefing with `claims` key claims spread over `speakers` speakers."""
+    article = article_with_sentences(claims)
+    people = [ActorFactory() for _ in range(speakers)]
+    made = [
+        ClaimFactory(
+            article=article,
+            quote=f"point {n} holds",
+            speaker=people[n % speakers],
+            about=[people[(n + 1) % speakers]],
+            verdict=models.Verdict.ACCURATE if n % 2 else models.Verdict.FALSE,
+            rationale=f"Checked against record {n}.",
+        )
+        for n in range(claims)
+    ]
+    briefing = BriefingFactory(published=True, claims=made, **kwargs)
+    for person in people:
+        models.BriefingActor.objects.create(briefing=briefing, actor=person)
+    return briefing

@@ -1,0 +1,72 @@
+"""
+Cache of the pages anonymous readers see.
+
+Every cached page's key carries a *generation* token. Any save or delete of
+a briefings or sco row (and any change to their many-to-many links) sets a
+new token, so all cached pages go stale at once: simple, and never wrong
+about what a change may have touched. Staff and other signed-in users
+bypass the cache in both directions, so a draft preview is never stored
+nor served to the public.
+
+Scheduled briefings (published_at in the future) appear without a write,
+so entries also expire after PAGE_TIMEOUT seconds.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+GENERATION_KEY = "public-pages:generation"
+PAGE_TIMEOUT = 300
+# Apps whose rows appear on public pages.
+PUBLIC_APPS = {"briefings", "sco"}
+
+
+def generation():
+    return cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def invalidate_public_pages(sender, **kwargs):
+    """Signal receiver: start a new generation when a row shown to readers changes."""
+    if sender._meta.app_label in PUBLIC_APPS:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def page_key(request):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-pages:{generation()}:{path}"
+
+
+def cache_public_page(view):
+    """
+    Serve anonymous GET/HEAD requests from the cache, storing successful pages.
+
+    Signed-in users always get a fresh, private, uncached page.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        key = page_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200 and not response.streaming:
+                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        patch_vary_headers(response, ["Cookie"])
+        patch_cache_control(response, public=True, max_age=60)
+        return response
+
+    return wrapper

@@ -1,0 +1,353 @@
+"""Public pages: each URL renders what readers need, in a fixed number of queries."""
+
+from django.core.cache import cache
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from briefings.models import Actor, Article, Briefing, Claim, Source, Verdict
+from sco.models import (
+    Meeting,
+    MeetingKind,
+    MeetingParticipant,
+    Membership,
+    MembershipStatus,
+    Participation,
+    ParticipationCapacity,
+    ParticipationStatus,
+    Summit,
+)
+from tests import factories
+from tests.browser.pages_fixtures import SLUG, build_astana
+
+
+class AstanaPagesTests(TestCase):
+    """Every public URL, on the seed briefing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.briefing = build_astana()
+        cls.url = cls.briefing.get_absolute_url()
+
+    def test_briefing_shows_title_lede_analysis_and_byline(self):
+        response = self.client.get(reverse("briefings:briefing-detail", args=[SLUG]))
+        self.assertContains(response, "<h1>Putin and Xi meet at the SCO summit in Astana</h1>")
+        self.assertContains(response, "India sends its foreign minister")
+        self.assertContains(response, "<strong>attributed</strong>")  # markdown, sanitised
+        self.assertContains(response, 'rel="canonical" href="http://testserver' + self.url)
+        self.assertContains(response, 'property="og:type" content="article"')
+
+    def test_key_claims_are_grouped_by_speaker_in_editor_order(self):
+        content = self.client.get(self.url).content.decode()
+        groups = [content.index(f">{name}</a>\n") for name in ("The Kremlin", "India", "Joe Biden")]
+        self.assertEqual(groups, sorted(groups))
+        self.assertIn("The articles’ own assertions", content)
+        self.assertEqual(content.count('<details class="claim"'), 10)
+
+    def test_claims_show_verdict_in_words_and_attribution_chain(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, '<span class="verdict verdict-accurate">Accurate</span>')
+        self.assertContains(response, "Opinion — not checkable")
+        self.assertContains(response, "The Kremlin stated, in Kremlin release on the Astana summit")
+        self.assertContains(response, "As announced by The Kremlin")
+        self.assertContains(
+            response, "India stated, in India&#x27;s statement on the Astana summit"
+        )
+
+    def test_expanded_claim_holds_sentence_outlet_link_and_editor_comment(self):
+        response = self.client.get(self.url)
+        self.assertContains(
+            response,
+            "India stated that <mark>Prime Minister Narendra Modi, who is anticipated in Moscow "
+            "later this month, will not be in attendance</mark>.",
+        )
+        self.assertContains(response, "<cite>Newsweek</cite>")
+        self.assertContains(response, 'href="https://www.example.org/putin-xi-sco-summit-astana"')
+        self.assertContains(response, "Context the article gives; not a claim about the summit.")
+        self.assertContains(response, "Modi did not travel to Astana")  # rationale
+
+    def test_article_text_marks_every_anchored_claim_with_a_link(self):
+        response = self.client.get(self.url)
+        claims = Claim.objects.filter(article__slug="putin-xi-sco-summit-astana")
+        for claim in claims:
+            self.assertContains(response, f'data-claim="{claim.pk}"')
+            self.assertContains(response, f'href="/claims/{claim.pk}/" data-claim="{claim.pk}"')
+
+    def test_briefing_shows_summit_panel_actors_sources_and_corrections(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, "At the summit:")
+        self.assertContains(response, 'Sends <a href="/actors/subrahmanyam-jaishankar/">')
+        self.assertContains(response, "On the sidelines")
+        self.assertContains(response, "Informal dinner")
+        self.assertContains(response, 'hosted by <a href="/actors/kassym-jomart-tokayev/">')
+        self.assertContains(response, "Who is involved")
+        self.assertContains(response, "Kremlin release on the Astana summit</a>")
+        self.assertContains(response, "The summit dates were given as July 4–5")
+        self.assertContains(response, "Corrected 1 time")
+
+    def test_claim_permalink_shows_context_attribution_verdict_and_evidence(self):
+        claim = Claim.objects.get(quote__startswith="Prime Minister Narendra Modi")
+        response = self.client.get(claim.get_absolute_url())
+        self.assertContains(response, '<h2 id="verdict-heading">Verdict: Accurate</h2>')
+        self.assertContains(response, "India stated that <mark>Prime Minister")
+        self.assertContains(response, "India&#x27;s statement on the Astana summit</a> — MEA")
+        self.assertContains(response, f'href="{self.url}#claim-{claim.pk}"')
+
+    def test_claim_permalink_lists_other_appearances_of_the_statement(self):
+        from briefings.models import Statement
+
+        claim = Claim.objects.get(quote__startswith="Prime Minister Narendra Modi")
+        other_article = factories.ArticleFactory(
+            source=factories.SourceFactory(name="Other Outlet"),
+            body="Modi will not attend, India said.",
+        )
+        other = factories.ClaimFactory(article=other_article, quote="Modi will not attend")
+        factories.BriefingFactory(published=True, claims=[other])
+        statement = Statement.objects.create(summary="India: Modi will skip the summit")
+        Claim.objects.filter(pk__in=[claim.pk, other.pk]).update(statement=statement)
+        response = self.client.get(claim.get_absolute_url())
+        self.assertContains(response, "The same statement elsewhere")
+        self.assertContains(response, "Modi will not attend")
+        self.assertContains(response, "Other Outlet")
+
+    def test_actor_page_shows_profile_aliases_roles_and_claims(self):
+        response = self.client.get(reverse("briefings:actor-detail", args=["xi-jinping"]))
+        self.assertContains(response, "<h1>Xi Jinping</h1>")
+        self.assertContains(response, '<span lang="zh">习近平</span>')
+        self.assertContains(response, 'href="https://www.wikidata.org/wiki/Q15031"')
+        self.assertContains(response, "Said about Xi Jinping")
+        self.assertContains(response, "Biden has labeled Xi")
+        response = self.client.get(reverse("briefings:actor-detail", args=["vladimir-putin"]))
+        self.assertContains(response, "President,\n                Russia")
+        # Russia is in no published briefing: named, not linked.
+        self.assertNotContains(response, 'href="/actors/russia/"')
+
+    def test_article_page_is_an_annotated_reading_view(self):
+        response = self.client.get(
+            reverse("briefings:article-detail", args=["putin-xi-sco-summit-astana"])
+        )
+        self.assertContains(response, "12 claims marked")
+        self.assertContains(response, '<mark class="claim-span span-')
+        self.assertContains(response, '<div class="article-body" lang="en">')
+
+    def test_source_and_event_pages_show_what_they_hold(self):
+        response = self.client.get(reverse("briefings:source-detail", args=["newsweek"]))
+        self.assertContains(response, "Annotated articles")
+        response = self.client.get(
+            reverse("briefings:source-detail", args=["india-statement-astana"])
+        )
+        self.assertContains(response, "Claims made through this source")
+        self.assertContains(response, "Cited as evidence for")
+        response = self.client.get(
+            reverse("briefings:event-detail", args=["sco-summit-astana-2024"])
+        )
+        self.assertContains(response, "Claims about this event")
+        self.assertContains(response, "At the summit:")
+
+    def test_sco_overview_draws_timeline_and_links_facts_to_claims(self):
+        response = self.client.get(reverse("sco:overview"))
+        self.assertContains(response, '<svg viewBox="0 0 760')
+        self.assertContains(response, "tl-bar-unknown", count=6)  # India, Iran, Pakistan + 3
+        self.assertContains(response, "later (date not given)")
+        self.assertContains(response, "since 4 Jul 2024")
+        founded = Claim.objects.get(quote__startswith="a club established")
+        self.assertContains(response, f'href="/claims/{founded.pk}/"')
+        self.assertContains(response, "Predecessor established")
+
+    def test_summit_page_shows_participation_and_meetings(self):
+        response = self.client.get(reverse("sco:summit-detail", args=["sco-summit-astana-2024"]))
+        self.assertContains(response, "Who attends, and who was sent in whose place")
+        self.assertContains(response, "Putin and Xi")
+        self.assertContains(response, '<span class="tag">expected</span>')
+
+    def test_home_lists_latest_briefings_with_search_and_about_text(self):
+        response = self.client.get(reverse("briefings:home"))
+        self.assertContains(response, f'href="{self.url}"')
+        self.assertContains(response, 'role="search"')
+        self.assertContains(response, "Short, sourced briefings on the news")
+
+    def test_pages_have_landmarks_skip_link_language_and_feed_link(self):
+        for url in (reverse("briefings:home"), self.url, reverse("sco:overview")):
+            response = self.client.get(url)
+            self.assertContains(response, '<html lang="en">')
+            self.assertContains(response, '<a class="skip-link" href="#content">')
+            self.assertContains(response, '<main id="content"')
+            self.assertContains(response, '<nav class="site-nav" aria-label="Site">')
+            self.assertContains(response, 'type="application/atom+xml"')
+            self.assertContains(response, 'media="print"')
+
+    def test_headings_never_skip_a_level(self):
+        import re
+
+        for url in (reverse("briefings:home"), self.url, reverse("sco:overview")):
+            content = self.client.get(url).content.decode()
+            levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", content)]
+            self.assertEqual(levels[0], 1, url)
+            for previous, level in zip(levels, levels[1:], strict=False):
+                self.assertLessEqual(level, previous + 1, url)
+
+
+class EscapingTests(TestCase):
+    def test_text_from_articles_and_editors_is_escaped(self):
+        article = factories.ArticleFactory(body="He said <script>alert(1)</script> loudly.")
+        claim = factories.ClaimFactory(article=article, quote="<script>alert(1)</script>")
+        briefing = factories.BriefingFactory(
+            published=True,
+            claims=[claim],
+            title="<img src=x onerror=alert(1)>",
+            analysis="<script>alert(2)</script> **ok**",
+        )
+        response = self.client.get(briefing.get_absolute_url())
+        self.assertNotContains(response, "<script>alert")
+        self.assertNotContains(response, "<img src=x")
+        self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+        self.assertContains(response, "<strong>ok</strong>")
+
+
+class ErrorPageTests(TestCase):
+    def test_unknown_page_gets_a_friendly_404(self):
+        response = self.client.get("/no-such-page/")
+        self.assertContains(response, "We could not find that page", status_code=404)
+        self.assertContains(response, 'role="search"', status_code=404)
+
+    @override_settings(DEBUG=False)
+    def test_server_error_page_renders_without_context(self):
+        from django.template.loader import render_to_string
+
+        html = render_to_string("500.html")
+        self.assertIn("Something went wrong on our side", html)
+        self.assertIn('lang="en"', html)
+
+
+class QueryCountTests(TestCase):
+    """Each page costs the same number of queries with 3 claims as with 30."""
+
+    def assert_constant_queries(self, expected, url_for):
+        for size in (3, 30):
+            with self.subTest(claims=size):
+                Briefing.objects.all().delete()
+                briefing = factories.published_briefing(claims=size, speakers=3)
+                cache.clear()
+                url = url_for(briefing)
+                with self.assertNumQueries(expected):
+                    response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+
+    def test_briefing_page(self):
+        # briefing + event; key claims with speaker, role, channel, event; their about
+        # actors; their evidence; articles; span claims; sources; covered actors;
+        # authors; corrections
+        self.assert_constant_queries(10, lambda briefing: briefing.get_absolute_url())
+
+    def test_briefing_page_about_a_summit(self):
+        summit = factories.SummitFactory()
+        Participation.objects.create(
+            summit=summit,
+            participant=factories.ActorFactory(),
+            capacity=ParticipationCapacity.MEMBER,
+            status=ParticipationStatus.IN_PERSON,
+        )
+        meeting = Meeting.objects.create(
+            slug="talks", title="Talks", summit=summit, kind=MeetingKind.BILATERAL
+        )
+        MeetingParticipant.objects.create(meeting=meeting, actor=factories.ActorFactory())
+        for size in (3, 30):
+            with self.subTest(claims=size):
+                briefing = factories.published_briefing(claims=size, event=summit)
+                cache.clear()
+                # the 10 above + summit panel: summit; its evidence; participations; their
+                # evidence; meetings; their evidence; meeting participants; public actors
+                with self.assertNumQueries(10 + 8):
+                    self.client.get(briefing.get_absolute_url())
+
+    def test_article_page(self):
+        # article + source; claims with attribution; their about actors; evidence;
+        # briefings using it; public() check is not run for readers
+        self.assert_constant_queries(
+            5,
+            lambda briefing: Article.objects.filter(briefings=briefing).get().get_absolute_url(),
+        )
+
+    def test_actor_page(self):
+        # actor + country; aliases; affiliations (none here, so no query for which of
+        # their organisations are public); claims made; claims about; briefings
+        self.assert_constant_queries(
+            6,
+            lambda briefing: Actor.objects.filter(briefings=briefing).first().get_absolute_url(),
+        )
+
+    def test_claim_page(self):
+        # claim with speaker, role, channel, article, source, event, statement; about
+        # actors; evidence; briefings
+        self.assert_constant_queries(
+            4, lambda briefing: briefing.key_claims.first().get_absolute_url()
+        )
+
+    def test_source_page(self):
+        # source + publisher; articles; claims channelled; claims evidenced
+        self.assert_constant_queries(
+            4,
+            lambda briefing: (
+                Source.objects.filter(articles__briefings=briefing).get().get_absolute_url()
+            ),
+        )
+
+    def test_home_page(self):
+        # count for the paginator; briefings with their events
+        self.assert_constant_queries(2, lambda briefing: reverse("briefings:home"))
+
+    def test_search_page(self):
+        # briefings; claims; actors; and the aliases subquery runs inside the actor query
+        self.assert_constant_queries(3, lambda briefing: reverse("briefings:search") + "?q=point")
+
+    def test_sco_overview(self):
+        summit = factories.SummitFactory()
+        for size in (3, 30):
+            with self.subTest(memberships=size):
+                Membership.objects.all().delete()
+                for _ in range(size):
+                    factories.MembershipFactory(status=MembershipStatus.OBSERVER)
+                cache.clear()
+                # memberships; their evidence; milestones (none, so no evidence query);
+                # summits; their evidence; participations; meetings; public actors
+                with self.assertNumQueries(8):
+                    self.client.get(reverse("sco:overview"))
+        self.assertTrue(Summit.objects.filter(pk=summit.pk).exists())
+
+
+class PageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.briefing = factories.published_briefing(claims=2)
+
+    def test_second_anonymous_view_is_served_from_cache(self):
+        self.client.get(self.briefing.get_absolute_url())
+        with self.assertNumQueries(0):
+            response = self.client.get(self.briefing.get_absolute_url())
+        self.assertContains(response, self.briefing.title)
+        self.assertIn("public", response["Cache-Control"])
+
+    def test_saving_anything_shown_invalidates_the_cached_page(self):
+        self.client.get(self.briefing.get_absolute_url())
+        claim = self.briefing.key_claims.first()
+        claim.verdict = Verdict.MISLEADING
+        claim.save()
+        response = self.client.get(self.briefing.get_absolute_url())
+        self.assertContains(response, '<span class="verdict verdict-misleading">')
+
+    def test_deleting_a_correction_invalidates_the_cached_page(self):
+        correction = factories.CorrectionFactory(briefing=self.briefing, reason="Typo fixed.")
+        self.assertContains(self.client.get(self.briefing.get_absolute_url()), "Typo fixed.")
+        correction.delete()
+        self.assertNotContains(self.client.get(self.briefing.get_absolute_url()), "Typo fixed.")
+
+    def test_signed_in_users_are_never_served_or_stored_in_the_cache(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(factories.editor())
+        response = self.client.get(self.briefing.get_absolute_url())
+        self.assertIn("no-store", response["Cache-Control"])
+        self.client.logout()
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(self.briefing.get_absolute_url())
+        self.assertGreater(len(queries), 0, "the signed-in render must not have been cached")
