@@ -110,6 +110,13 @@ class Source(VersionedModel):
     def natural_key(self):
         return (self.slug,)
 
+    def in_words(self):
+        """How a claim came through this source: “an official release”, or an outlet's name."""
+        if self.kind in (SourceKind.OUTLET, SourceKind.OTHER):
+            return self.name
+        label = self.get_kind_display().lower()
+        return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
 
 # Actors ----------------------------------------------------------------------
 
@@ -524,8 +531,17 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(start__isnull=False)
 
     def search(self, text):
-        """Claims whose quote or rationale matches text, best first."""
-        return full_text_search(self, text)
+        """Claims whose quote or rationale matches text, best first, or whose speaker is named."""
+
+        def by_speaker(words):
+            speakers = Actor.objects.all()
+            for word in words:
+                speakers = speakers.filter(
+                    Q(name__icontains=word) | Q(aliases__name__icontains=word)
+                )
+            return Q(speaker__in=speakers.values("pk"))
+
+        return full_text_search(self, text, also=by_speaker)
 
     def orphaned(self):
         """Claims whose quote could not be found again after their article changed."""
@@ -534,17 +550,6 @@ class ClaimQuerySet(models.QuerySet):
     def for_actor(self, actor):
         """Claims the actor made or that are about the actor."""
         return self.filter(Q(speaker=actor) | Q(actor_links__actor=actor)).distinct()
-
-    def search(self, text):
-        """
-        Claims whose quote, cue or speaker's name contains `text`.
-
-        Portable (icontains) so it runs on SQLite too; one method, so a
-        full-text implementation can replace it for every caller at once.
-        """
-        return self.filter(
-            Q(quote__icontains=text) | Q(cue__icontains=text) | Q(speaker__name__icontains=text)
-        )
 
 
 class Claim(VersionedModel):
@@ -807,7 +812,7 @@ class Claim(VersionedModel):
         else:
             words = who.rstrip(",")
         if self.channel_id:
-            words += f", in {self.channel}"
+            words += f", in {self.channel.in_words()}"
         return words[0].upper() + words[1:]
 
     def source_sentence(self):

@@ -47,11 +47,9 @@ class AstanaPagesTests(TestCase):
         response = self.client.get(self.url)
         self.assertContains(response, '<span class="verdict verdict-accurate">Accurate</span>')
         self.assertContains(response, "Opinion — not checkable")
-        self.assertContains(response, "The Kremlin stated, in Kremlin release on the Astana summit")
+        self.assertContains(response, "The Kremlin stated, in an official release")
         self.assertContains(response, "As announced by The Kremlin")
-        self.assertContains(
-            response, "India stated, in India&#x27;s statement on the Astana summit"
-        )
+        self.assertContains(response, "India stated, in a statement")
 
     def test_expanded_claim_holds_sentence_outlet_link_and_editor_comment(self):
         response = self.client.get(self.url)
@@ -60,7 +58,7 @@ class AstanaPagesTests(TestCase):
             "India stated that <mark>Prime Minister Narendra Modi, who is anticipated in Moscow "
             "later this month, will not be in attendance</mark>.",
         )
-        self.assertContains(response, "<cite>Newsweek</cite>")
+        self.assertContains(response, "<cite>Example Wire</cite>")
         self.assertContains(response, 'href="https://www.example.org/putin-xi-sco-summit-astana"')
         self.assertContains(response, "Context the article gives; not a claim about the summit.")
         self.assertContains(response, "Modi did not travel to Astana")  # rationale
@@ -130,7 +128,7 @@ class AstanaPagesTests(TestCase):
         self.assertContains(response, '<div class="article-body" lang="en">')
 
     def test_source_and_event_pages_show_what_they_hold(self):
-        response = self.client.get(reverse("briefings:source-detail", args=["newsweek"]))
+        response = self.client.get(reverse("briefings:source-detail", args=["example-wire"]))
         self.assertContains(response, "Annotated articles")
         response = self.client.get(
             reverse("briefings:source-detail", args=["india-statement-astana"])

@@ -157,7 +157,9 @@ class ClaimFilter(filters.FilterSet):
         help_text="Whose article was published at or before.",
     )
     q = filters.CharFilter(
-        method="filter_q", help_text="Text in the quote, the cue or the speaker's name."
+        method="filter_q",
+        help_text="Words in the quote or rationale (full-text on PostgreSQL), or the speaker's "
+        "name or alias.",
     )
 
     class Meta:

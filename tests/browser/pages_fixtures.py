@@ -19,7 +19,7 @@ SLUG = "putin-and-xi-meet-at-sco-summit-in-astana"
 def build_astana():
     """Create the seed briefing with its actors, claims and SCO facts; return the briefing."""
     body = SEED.read_text().strip()
-    outlet = factories.SourceFactory(name="Newsweek", slug="newsweek")
+    outlet = factories.SourceFactory(name="Example Wire", slug="example-wire")
     release = factories.SourceFactory(
         name="Kremlin release on the Astana summit",
         slug="kremlin-release-astana",

@@ -84,7 +84,7 @@ def test_claim_expands_in_place_with_mouse_and_keyboard(live_server, astana, bro
     assert not first.locator(".source-sentence").is_visible()
     first.locator("summary").click()
     assert first.locator(".source-sentence").is_visible()
-    assert "Newsweek" in first.locator("figcaption").inner_text()
+    assert "Example Wire" in first.locator("figcaption").inner_text()
     second.locator("summary").focus()
     page.keyboard.press("Enter")
     assert second.locator(".source-sentence").is_visible()
