@@ -531,17 +531,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(start__isnull=False)
 
     def search(self, text):
-        """Claims whose quote or rationale matches text, best first, or whose speaker is named."""
-
-        def by_speaker(words):
-            speakers = Actor.objects.all()
-            for word in words:
-                speakers = speakers.filter(
-                    Q(name__icontains=word) | Q(aliases__name__icontains=word)
-                )
-            return Q(speaker__in=speakers.values("pk"))
-
-        return full_text_search(self, text, also=by_speaker)
+        """Claims whose quote or rationale matches text, best first."""
+        return full_text_search(self, text)
 
     def orphaned(self):
         """Claims whose quote could not be found again after their article changed."""

@@ -381,3 +381,34 @@ class ConditionalRequestTests(APIClientMixin, WriteData, TestCase):
         response = self.send("put", "/api/v1/actors/kremlin/", payload, {"If-Match": etag})
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["version"], self.speaker.version + 1)
+
+
+class UnstorableTextTests(TestCase):
+    """Text no database can store is refused with a 400 naming where it is, never a 500."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = factories.editor()
+
+    def test_null_character_is_refused(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(
+            "/api/v1/actors/",
+            '{"slug": "x", "name": "A\\u0000B", "kind": "person"}',
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("body.name: null characters", response.json()["detail"])
+
+    def test_unpaired_surrogate_is_refused(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(
+            "/api/v1/actors/",
+            '{"slug": "x", "name": "A\\ud800", "kind": "person", "aliases": []}',
+            content_type="application/json",
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("unpaired surrogate", response.json()["detail"])
+
+    def test_null_character_in_a_lookup_is_not_found(self):
+        self.assertEqual(self.client.get("/api/v1/actors/a%00b/").status_code, 404)

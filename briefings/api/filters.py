@@ -158,8 +158,8 @@ class ClaimFilter(filters.FilterSet):
     )
     q = filters.CharFilter(
         method="filter_q",
-        help_text="Words in the quote or rationale (full-text on PostgreSQL), or the speaker's "
-        "name or alias.",
+        help_text="Words in the quote or rationale (full-text search on PostgreSQL); "
+        "use `speaker` to select by who said it.",
     )
 
     class Meta:

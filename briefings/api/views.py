@@ -38,6 +38,10 @@ from briefings.models import (
     Verdict,
 )
 
+# What a lookup may look like in a URL; anything else is a 404 before any query.
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+ID_PATTERN = "[0-9]+"
+
 
 class Pagination(pagination.PageNumberPagination):
     page_size = 20
@@ -94,6 +98,7 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     model = None
 
     def get_queryset(self):
@@ -258,6 +263,7 @@ class ClaimViewSet(ResourceViewSet):
     serializer_class = serializers.ClaimSerializer
     filterset_class = filters.ClaimFilter
     lookup_field = "pk"
+    lookup_value_regex = ID_PATTERN
     ordering_fields = ["said_date", "start", "verdict", "updated_at", "article__published_at"]
     ordering = ["article__published_at", "article_id", "start"]
 

@@ -10,7 +10,7 @@ from rest_framework import viewsets
 
 from briefings.api.conditional import ConditionalMixin
 from briefings.api.permissions import sees_everything
-from briefings.api.views import Pagination, StableOrderingFilter
+from briefings.api.views import ID_PATTERN, SLUG_PATTERN, Pagination, StableOrderingFilter
 from briefings.models import Claim
 from sco.api import filters, serializers
 from sco.models import Meeting, Membership, Milestone, Participation, Summit
@@ -20,6 +20,7 @@ class SCOViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     model = None
     related = ()
     prefetched = ()
@@ -42,6 +43,7 @@ class MembershipViewSet(SCOViewSet):
     serializer_class = serializers.MembershipSerializer
     filterset_class = filters.MembershipFilter
     lookup_field = "pk"
+    lookup_value_regex = ID_PATTERN
     related = ("state",)
     ordering_fields = ["start_year", "start_date", "status", "state__name"]
     ordering = ["status", "start_year", "state__name"]
@@ -65,6 +67,7 @@ class ParticipationViewSet(SCOViewSet):
     serializer_class = serializers.ParticipationSerializer
     filterset_class = filters.ParticipationFilter
     lookup_field = "pk"
+    lookup_value_regex = ID_PATTERN
     related = ("summit", "participant", "representative")
     ordering_fields = ["capacity", "status", "participant__name"]
     ordering = ["summit__start_date", "capacity", "participant__name"]
