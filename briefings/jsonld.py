@@ -8,7 +8,7 @@ loaded, so building the JSON costs no query.
 
 from briefings.models import ActorKind, Verdict
 
-# Ratings on a 1–5 scale for ClaimReview; unjudged and opinion claims get no review.
+# Ratings on a 1–5 scale for ClaimReview; verdicts that judge no truth value get none.
 RATINGS = {
     Verdict.FALSE: 1,
     Verdict.MISLEADING: 2,
@@ -33,37 +33,43 @@ def actor(actor, absolute):
 
 
 def claim_review(claim, absolute):
-    """Return a ClaimReview for a judged claim, or None if it carries no rating."""
-    rating = RATINGS.get(claim.verdict)
-    if rating is None:
+    """
+    Return a ClaimReview for a judged claim, or None while it is unverified.
+    Verdicts that judge no truth value (opinion, unverifiable) carry their
+    name but no number.
+    """
+    if claim.verdict == Verdict.UNVERIFIED:
         return None
+    appearance = claim.article.url or absolute(claim.article.get_absolute_url())
     item = {
         "@type": "Claim",
-        "appearance": {
-            "@type": "NewsArticle",
-            "headline": claim.article.title,
-            "url": claim.article.url or absolute(claim.article.get_absolute_url()),
-        },
+        "appearance": {"@type": "NewsArticle", "headline": claim.article.title, "url": appearance},
     }
     if claim.speaker_id:
         item["author"] = actor(claim.speaker, absolute)
     if claim.said_date:
         item["datePublished"] = claim.said_date.isoformat()
-    return {
+    rating = {
+        "@type": "Rating",
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": claim.get_verdict_display(),
+    }
+    if claim.verdict in RATINGS:
+        rating["ratingValue"] = RATINGS[claim.verdict]
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": absolute(claim.get_absolute_url()),
         "claimReviewed": claim.quote,
+        "datePublished": (claim.reviewed_at or claim.updated_at).date().isoformat(),
         "itemReviewed": item,
         "author": PUBLISHER,
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": rating,
-            "bestRating": 5,
-            "worstRating": 1,
-            "alternateName": claim.get_verdict_display(),
-        },
+        "reviewRating": rating,
     }
+    if claim.rationale:
+        review["reviewBody"] = claim.rationale
+    return review
 
 
 def news_article(briefing, actors, absolute):

@@ -13,15 +13,6 @@ ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNOTATION_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 SITE_NAME = "Briefings"
 
-# schema.org Rating: 1 (false) to 5 (accurate). Verdicts that judge no truth
-# value get no number, only their name.
-RATINGS = {
-    Verdict.ACCURATE: 5,
-    Verdict.MOSTLY_ACCURATE: 4,
-    Verdict.MISLEADING: 2,
-    Verdict.FALSE: 1,
-}
-
 
 def annotation(claim, absolute):
     """The claim as a W3C Web Annotation on its article's text (offsets in code points)."""
@@ -97,53 +88,6 @@ def annotation_collection(article, claims, absolute):
             "startIndex": 0,
             "items": items,
         },
-    }
-
-
-def claim_review(claim, absolute):
-    """The claim's verdict as schema.org ClaimReview JSON-LD."""
-    speaker = claim.speaker
-    item = {
-        "@type": "Claim",
-        "appearance": {
-            "@type": "NewsArticle",
-            "headline": claim.article.title,
-            "url": claim.article.url or absolute(claim.article.get_absolute_url()),
-        },
-        "firstAppearance": {
-            "@type": "NewsArticle",
-            "url": claim.article.url or absolute(claim.article.get_absolute_url()),
-        },
-    }
-    if speaker:
-        author = {
-            "@type": "Person" if speaker.kind == ActorKind.PERSON else "Organization",
-            "name": speaker.name,
-        }
-        if speaker.wikidata_qid:
-            author["sameAs"] = speaker.wikidata_url
-        item["author"] = author
-    if claim.said_date:
-        item["datePublished"] = claim.said_date.isoformat()
-    rating = {
-        "@type": "Rating",
-        "alternateName": claim.get_verdict_display(),
-        "bestRating": 5,
-        "worstRating": 1,
-    }
-    if claim.verdict in RATINGS:
-        rating["ratingValue"] = RATINGS[claim.verdict]
-    reviewed = claim.reviewed_at or claim.updated_at
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": absolute(claim.get_absolute_url()),
-        "claimReviewed": claim.quote,
-        "datePublished": reviewed.date().isoformat(),
-        "author": {"@type": "Organization", "name": SITE_NAME},
-        "reviewRating": rating,
-        "itemReviewed": item,
-        **({"reviewBody": claim.rationale} if claim.rationale else {}),
     }
 
 

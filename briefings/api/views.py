@@ -19,7 +19,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from briefings import services
+from briefings import jsonld, services
 from briefings.anchoring import context_around
 from briefings.api import filters, formats, serializers
 from briefings.api.conditional import ConditionalMixin, PreconditionFailed
@@ -35,7 +35,6 @@ from briefings.models import (
     Event,
     ReviewStatus,
     Source,
-    Verdict,
 )
 
 # What a lookup may look like in a URL; anything else is a 404 before any query.
@@ -352,10 +351,10 @@ class ClaimViewSet(ResourceViewSet):
         renderer_classes=[JSONLDRenderer, JSONRenderer],
     )
     def claimreview(self, request, pk=None):
-        claim = self.get_object()
-        if claim.verdict == Verdict.UNVERIFIED:
+        review = jsonld.claim_review(self.get_object(), self.absolute)
+        if review is None:
             raise exceptions.NotFound("This claim has not been judged yet.")
-        return Response(formats.claim_review(claim, self.absolute))
+        return Response(review)
 
 
 class BriefingViewSet(ResourceViewSet):
