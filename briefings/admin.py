@@ -271,6 +271,8 @@ class VersionedAdmin(HistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and self.has_change_permission(request, obj):
+            # The page keeps the presence fresh (presence_view) until the editor leaves.
+            context["presence_ping_seconds"] = services.PRESENCE_PING_SECONDS
             others = services.edit_presence_join(obj=obj, user=request.user)
             if others:
                 messages.warning(
@@ -283,6 +285,37 @@ class VersionedAdmin(HistoryAdmin):
     def response_change(self, request, obj):
         services.edit_presence_leave(obj=obj, user=request.user)
         return super().response_change(request, obj)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="{}_{}_presence".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def presence_view(self, request, object_id):
+        """
+        The change page's heartbeat: POST "ping" while it is open (answering
+        who else has it open), "leave" when the editor goes away.
+        """
+        if request.method != "POST":
+            return json_error("Use POST.", 405)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return json_error(f"This {self.opts.verbose_name} does not exist.", 404)
+        if not self.has_change_permission(request, obj):
+            return json_error(f"You may not edit this {self.opts.verbose_name}.", 403)
+        action = request.POST.get("action")
+        if action == "leave":
+            services.edit_presence_leave(obj=obj, user=request.user)
+            return JsonResponse({"others": []})
+        if action != "ping":
+            return json_error("Say “ping” or “leave” in the action field.", 400)
+        return JsonResponse({"others": services.edit_presence_join(obj=obj, user=request.user)})
 
 
 # Sources and actors ----------------------------------------------------------
@@ -511,6 +544,11 @@ class ArticleAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.claim_save_view),
                 name="{}_{}_claim_save".format(*info),
             ),
+            path(
+                "<path:object_id>/claims/<int:claim_id>/retire/",
+                self.admin_site.admin_view(self.claim_retire_view),
+                name="{}_{}_claim_retire".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -594,6 +632,32 @@ class ArticleAdmin(VersionedAdmin):
         claim.refresh_context()
         claim._change_reason = "Annotated on the article page"
         services.claim_annotate(claim=claim, about=form.cleaned_data["about"], by=request.user)
+        return self.workspace_response(request, article, claim=claim)
+
+    def claim_retire_view(self, request, object_id, claim_id):
+        """
+        Retire a claim (an orphan whose text is gone) from the workspace; answer
+        in JSON to the page's script, or go back to the page without it.
+        """
+        if request.method != "POST":
+            return json_error("Use POST.", 405)
+        article = self.get_object(request, unquote(object_id))
+        claim = article and article.claims.filter(pk=claim_id).first()
+        if claim is None:
+            return json_error("No such claim on this article.", 404)
+        try:
+            services.claim_retire(claim=claim, by=request.user)
+        except PermissionDenied as error:
+            return json_error(str(error), 403)
+        if "application/json" in request.headers.get("Accept", ""):
+            return self.workspace_response(request, article, claim=claim)
+        self.message_user(request, f"Retired claim #{claim.pk}.", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:briefings_article_change", args=[article.pk]) + "#annotator"
+        )
+
+    def workspace_response(self, request, article, claim):
+        """The workspace after a write, for the page's script to redraw itself."""
         claims = self.workspace_claims(article)
         context = self.workspace_context(request, article, claims)
         return JsonResponse(

@@ -225,7 +225,7 @@ def claim_retire(*, claim, by):
         raise PermissionDenied("You do not have permission to change claims.")
     claim.review_status = ReviewStatus.RETIRED
     claim.reviewed_by, claim.reviewed_at = by, timezone.now()
-    claim._change_reason = "Retired"
+    claim._change_reason, claim._history_user = "Retired", by
     claim.save()
     return claim
 
@@ -465,7 +465,10 @@ def _check_published_revert(stored, briefing, changed, by, correction_reason):
 
 # Edit presence ---------------------------------------------------------------
 
-PRESENCE_SECONDS = 5 * 60
+# An open change page pings every PRESENCE_PING_SECONDS; a presence not
+# refreshed for PRESENCE_SECONDS (a closed tab, a lost network) expires.
+PRESENCE_PING_SECONDS = 60
+PRESENCE_SECONDS = 150
 
 
 def _presence_key(obj):

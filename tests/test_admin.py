@@ -384,3 +384,51 @@ class ClaimActionTests(TestCase):
         claim.refresh_from_db()
         self.assertEqual(claim.review_status, ReviewStatus.REVIEWED)
         self.assertEqual(claim.reviewed_by, reviewer)
+
+
+class WorkspaceRetireTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = factories.editor()
+        cls.article = factories.ArticleFactory()
+        cls.orphan = factories.ClaimFactory(article=cls.article)
+        Claim.objects.filter(pk=cls.orphan.pk).update(start=None, end=None)
+
+    def url(self, claim, article=None):
+        article = article or self.article
+        return reverse("admin:briefings_article_claim_retire", args=[article.pk, claim.pk])
+
+    def test_the_workspace_offers_to_retire_orphans(self):
+        self.client.force_login(self.editor)
+        page = self.client.get(reverse("admin:briefings_article_change", args=[self.article.pk]))
+        self.assertContains(page, f'action="{self.url(self.orphan)}"')
+
+    def test_retiring_from_the_page_script_answers_the_redrawn_workspace(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(self.url(self.orphan), headers={"accept": "application/json"})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("Orphaned claims", response.json()["list_html"])
+        self.orphan.refresh_from_db()
+        self.assertEqual(self.orphan.review_status, ReviewStatus.RETIRED)
+        record = self.orphan.history.first()
+        self.assertEqual(
+            (record.history_change_reason, record.history_user), ("Retired", self.editor)
+        )
+
+    def test_retiring_without_the_script_goes_back_to_the_page(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(self.url(self.orphan), follow=True)
+        self.assertContains(response, f"Retired claim #{self.orphan.pk}.")
+        self.assertNotContains(response, "Orphaned claims (")
+
+    def test_retiring_needs_post_change_rights_and_a_claim_of_this_article(self):
+        viewer = factories.UserFactory()
+        viewer.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
+        other_article = factories.ArticleFactory()
+        self.client.force_login(viewer)
+        self.assertEqual(self.client.post(self.url(self.orphan)).status_code, 403)
+        self.client.force_login(self.editor)
+        self.assertEqual(self.client.get(self.url(self.orphan)).status_code, 405)
+        self.assertEqual(self.client.post(self.url(self.orphan, other_article)).status_code, 404)
+        self.orphan.refresh_from_db()
+        self.assertEqual(self.orphan.review_status, ReviewStatus.UNREVIEWED)

@@ -1,5 +1,8 @@
 """History with diffs and revert, stale-form refusal and edit presence in the admin."""
 
+from unittest import mock
+
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
@@ -351,3 +354,59 @@ class AdminRevertTests(TestCase):
         self.assertEqual(list(briefing.key_claims.all()), [self.claims[0]])
         correction = Correction.objects.get()
         self.assertEqual(correction.changed_fields, ["briefing claims"])
+
+
+class PresenceHeartbeatTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.first = factories.editor(username="ana", first_name="Ana", last_name="Lima")
+        cls.second = factories.editor(username="ben")
+        cls.actor = factories.ActorFactory()
+        cls.url = reverse("admin:briefings_actor_presence", args=[cls.actor.pk])
+
+    def ping(self, user, action="ping"):
+        self.client.force_login(user)
+        return self.client.post(self.url, {"action": action})
+
+    def test_the_change_page_carries_the_heartbeat(self):
+        self.client.force_login(self.first)
+        page = self.client.get(reverse("admin:briefings_actor_change", args=[self.actor.pk]))
+        self.assertContains(page, f'data-url="{self.url}" data-seconds="60"')
+        self.assertContains(page, "briefings/admin/presence.js")
+
+    def test_a_ping_keeps_the_presence_and_answers_who_else_is_editing(self):
+        with mock.patch("briefings.services.time.time", return_value=1000.0):
+            self.assertEqual(self.ping(self.first).json(), {"others": []})
+        # Past the expiry of the first ping, but a fresh ping keeps Ana present.
+        with mock.patch("briefings.services.time.time", return_value=1100.0):
+            self.ping(self.first)
+        with mock.patch("briefings.services.time.time", return_value=1200.0):
+            self.assertEqual(self.ping(self.second).json(), {"others": ["Ana Lima"]})
+
+    def test_a_presence_not_refreshed_expires(self):
+        with mock.patch("briefings.services.time.time", return_value=1000.0):
+            self.ping(self.first)
+        later = 1000.0 + services.PRESENCE_SECONDS + 1
+        with mock.patch("briefings.services.time.time", return_value=later):
+            self.assertEqual(self.ping(self.second).json(), {"others": []})
+
+    def test_leaving_clears_the_presence(self):
+        self.ping(self.first)
+        self.assertEqual(self.ping(self.first, "leave").status_code, 200)
+        self.assertEqual(self.ping(self.second).json(), {"others": []})
+
+    def test_bad_requests_are_refused_clearly(self):
+        self.client.force_login(self.first)
+        self.assertEqual(self.client.get(self.url).status_code, 405)
+        response = self.client.post(self.url, {"action": "dance"})
+        self.assertContains(response, "ping", status_code=400)
+        missing = reverse("admin:briefings_actor_presence", args=[999999])
+        self.assertEqual(self.client.post(missing, {"action": "ping"}).status_code, 404)
+
+    def test_only_those_who_may_edit_are_present(self):
+        viewer = factories.UserFactory()
+        viewer.user_permissions.add(*Permission.objects.filter(codename="view_actor"))
+        self.assertEqual(self.ping(viewer).status_code, 403)
+        self.client.logout()
+        self.assertEqual(self.client.post(self.url, {"action": "ping"}).status_code, 302)
+        self.assertEqual(self.ping(self.second).json(), {"others": []})
