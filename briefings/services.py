@@ -273,14 +273,29 @@ def claim_comment_resolve(*, comment, by, resolved=True):
 # Actors ----------------------------------------------------------------------
 
 
+# Merging is an edit of both actors, not a deletion: everything citing the
+# merged actor moves to the kept one, its names become aliases, and only then
+# is the emptied record removed (PROTECT would refuse it were anything left).
+# So it takes the right to change actors; deleting one outright stays with
+# those who hold delete_actor (Reviewers).
+MERGE_PERMISSION = "briefings.change_actor"
+
+
+def can_merge_actors(user):
+    return user.is_active and user.has_perm(MERGE_PERMISSION)
+
+
 @transaction.atomic
-def actor_merge(*, keep, merge):
+def actor_merge(*, keep, merge, by):
     """
     Move everything that points at `merge` onto `keep`, keep its names as
     aliases, then delete it. Nothing that cited the merged actor is lost.
     """
+    if not can_merge_actors(by):
+        raise PermissionDenied("You do not have permission to merge actors.")
     if keep.pk == merge.pk:
         raise ValidationError("An actor cannot be merged into itself.")
+    reason = f"Merged {merge.name} (#{merge.pk}) into {keep.name} (#{keep.pk})"
     for relation in Actor._meta.related_objects:
         if relation.related_model is ActorAlias:
             continue
@@ -303,6 +318,7 @@ def actor_merge(*, keep, merge):
         rows = relation.related_model._default_manager.filter(**{field: merge})
         for row in rows:
             setattr(row, field, keep)
+            row._history_user, row._change_reason = by, reason
             _save_or_drop_duplicate(row)
     names = {alias.name for alias in keep.aliases.all()} | {keep.name}
     for alias in merge.aliases.all():
@@ -311,12 +327,13 @@ def actor_merge(*, keep, merge):
             names.add(alias.name)
     if merge.name not in names:
         ActorAlias.objects.create(actor=keep, name=merge.name)
+    for actor in (keep, merge):
+        actor._history_user, actor._change_reason = by, reason
     if not keep.wikidata_qid and merge.wikidata_qid:
         qid = merge.wikidata_qid
         merge.wikidata_qid = ""
         merge.save(update_fields=["wikidata_qid", "version"])
         keep.wikidata_qid = qid
-    keep._change_reason = f"Merged {merge.name} (#{merge.pk}) into this actor"
     keep.save()
     merge.delete()
     return keep

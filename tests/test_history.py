@@ -281,7 +281,7 @@ class LinkHistoryTests(TestCase):
         claim.save()
         version = claim.history.first()
         gone_pk = gone.pk
-        services.actor_merge(keep=self.xi, merge=gone)
+        services.actor_merge(keep=self.xi, merge=gone, by=self.editor)
 
         revert = services.history_revert(record=version, by=self.editor)
 
