@@ -355,6 +355,22 @@ class AdminRevertTests(TestCase):
         correction = Correction.objects.get()
         self.assertEqual(correction.changed_fields, ["briefing claims"])
 
+    def test_a_refused_revert_says_why_and_changes_nothing(self):
+        unreviewed = factories.ClaimFactory()
+        briefing = factories.BriefingFactory(claims=[unreviewed], published=True)
+        briefing.save()
+        version = briefing.history.first()
+        briefing.claim_links.all().delete()
+        BriefingClaim.objects.create(briefing=briefing, claim=self.claims[0])
+
+        response = self.revert(briefing, version, correction_reason="Put the claim back.")
+
+        self.assertEqual(response.status_code, 302)
+        message = str(list(self.client.get(response.url).context["messages"])[0])
+        self.assertIn("Not reverted — The briefing is published and these key claims", message)
+        self.assertEqual(list(briefing.key_claims.all()), [self.claims[0]])
+        self.assertFalse(Correction.objects.exists())
+
 
 class PresenceHeartbeatTests(TestCase):
     @classmethod
