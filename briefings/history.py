@@ -15,8 +15,8 @@ from itertools import groupby
 
 from django.db import models
 
-ADDED, CHANGED, REMOVED = "+", "~", "-"
-SIGNS = {ADDED: "+", REMOVED: "−"}
+# How an added or removed link row reads; a changed one ("~") lists its changes.
+SIGNS = {"+": "+", "-": "−"}
 
 
 @dataclass(frozen=True)

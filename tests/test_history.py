@@ -275,6 +275,20 @@ class LinkHistoryTests(TestCase):
         self.assertEqual(office.role, "Prime Minister")
         self.assertEqual(list(office.evidence.all()), [claim])
 
+    def test_reverting_an_article_text_reanchors_its_claims(self):
+        article = factories.ArticleFactory()
+        claim = factories.ClaimFactory(article=article)
+        version = article.history.first()
+        services.article_update_body(article=article, body="Update. " + article.body)
+
+        revert = services.history_revert(record=version, by=self.editor)
+
+        article.refresh_from_db()
+        claim.refresh_from_db()
+        self.assertEqual(article.body, version.body)
+        self.assertEqual(article.body[claim.start : claim.end], claim.quote)
+        self.assertEqual(revert.orphaned, [])
+
     def test_links_to_deleted_objects_are_left_and_reported(self):
         gone = factories.ActorFactory(name="Xi")
         claim = factories.ClaimFactory(about=[gone])
