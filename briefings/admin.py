@@ -11,9 +11,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,6 +34,7 @@ from briefings.forms import (
     PublishedBriefingLinksFormSet,
     VersionedAdminForm,
 )
+from briefings.history import link_entries
 from briefings.models import (
     Actor,
     ActorAlias,
@@ -175,13 +176,84 @@ def json_error(message, status):
     return JsonResponse({"errors": {"__all__": [message]}}, status=status)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """History with a diff of each change (simple-history's) and revert."""
+def orphan_message(request, article, orphaned):
+    """Tell the editor which claims a new article text lost, and where they went."""
+    url = reverse("admin:briefings_claim_changelist")
+    messages.warning(
+        request,
+        format_html(
+            "{} claim(s) could no longer be found in the new text: {}. They are in the "
+            '<a href="{}?article__id__exact={}&anchoring=orphaned">orphaned claims '
+            "queue</a>; re-anchor or retire them.",
+            len(orphaned),
+            ", ".join(f"#{claim.pk}" for claim in orphaned),
+            url,
+            article.pk,
+        ),
+    )
 
-    history_list_display = ["history_change_reason"]
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """
+    History with a diff of each change, link rows (the model's history_links)
+    interleaved, and a revert that restores the links too (services.history_revert).
+    """
+
+    object_history_list_template = "admin/history_list.html"
     object_history_form_template = "admin/versioned_history_form.html"
     # Links without a scheme are https, as they will be from Django 6.0 on.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # One transaction: the version check locks the row, and a revert
+        # writes the object and its links together or not at all.
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, "Not reverted — " + " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        record = getattr(obj, "_history", None)
+        if record is None:
+            services.history_defer(obj)
+            return super().save_model(request, obj, form, change)
+        revert = services.history_revert(
+            record=record,
+            by=request.user,
+            obj=obj,
+            correction_reason=getattr(obj, "_correction_reason", ""),
+        )
+        for text in revert.skipped:
+            self.message_user(request, f"Not restored — {text}.", messages.WARNING)
+        if revert.orphaned:
+            orphan_message(request, obj, revert.orphaned)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.save_version(request, form.instance, change)
+
+    def save_version(self, request, obj, change):
+        """Write obj's historical record now that its link rows are saved too."""
+        services.history_write(obj=obj, by=request.user, created=not change)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        page = context.get("page_obj")
+        if page is not None:
+            context["history_entries"] = self.history_entries(context["object"], page)
+        return super().render_history_view(request, template, context, **kwargs)
+
+    def history_entries(self, obj, page):
+        """The page's versions with the link changes made between them, newest first."""
+        records = list(page.object_list)
+        if not records:
+            return []
+        since = records[-1].history_date if page.has_next() else None
+        until = records[0].history_date if page.has_previous() else None
+        versions = [record.history_date for record in records]
+        entries = records + link_entries(obj, versions, since=since, until=until)
+        return sorted(entries, key=lambda entry: entry.history_date, reverse=True)
 
 
 class VersionedAdmin(HistoryAdmin):
@@ -199,6 +271,8 @@ class VersionedAdmin(HistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and self.has_change_permission(request, obj):
+            # The page keeps the presence fresh (presence_view) until the editor leaves.
+            context["presence_ping_seconds"] = services.PRESENCE_PING_SECONDS
             others = services.edit_presence_join(obj=obj, user=request.user)
             if others:
                 messages.warning(
@@ -211,6 +285,37 @@ class VersionedAdmin(HistoryAdmin):
     def response_change(self, request, obj):
         services.edit_presence_leave(obj=obj, user=request.user)
         return super().response_change(request, obj)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="{}_{}_presence".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def presence_view(self, request, object_id):
+        """
+        The change page's heartbeat: POST "ping" while it is open (answering
+        who else has it open), "leave" when the editor goes away.
+        """
+        if request.method != "POST":
+            return json_error("Use POST.", 405)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return json_error(f"This {self.opts.verbose_name} does not exist.", 404)
+        if not self.has_change_permission(request, obj):
+            return json_error(f"You may not edit this {self.opts.verbose_name}.", 403)
+        action = request.POST.get("action")
+        if action == "leave":
+            services.edit_presence_leave(obj=obj, user=request.user)
+            return JsonResponse({"others": []})
+        if action != "ping":
+            return json_error("Say “ping” or “leave” in the action field.", 400)
+        return JsonResponse({"others": services.edit_presence_join(obj=obj, user=request.user)})
 
 
 # Sources and actors ----------------------------------------------------------
@@ -275,8 +380,8 @@ class ActorAdmin(VersionedAdmin):
         )
 
     def has_merge_permission(self, request):
-        # A merge deletes the merged actor, so it takes the delete right too.
-        return self.has_change_permission(request) and self.has_delete_permission(request)
+        # Editors merge: see services.MERGE_PERMISSION for why change suffices.
+        return services.can_merge_actors(request.user)
 
     @admin.action(description="Merge selected actors into one…", permissions=["merge"])
     def merge_actors(self, request, queryset):
@@ -294,7 +399,7 @@ class ActorAdmin(VersionedAdmin):
                 return None
             for actor in actors:
                 if actor is not keep:
-                    services.actor_merge(keep=keep, merge=actor)
+                    services.actor_merge(keep=keep, merge=actor, by=request.user)
             merged = ", ".join(actor.name for actor in actors if actor is not keep)
             self.message_user(request, f"Merged {merged} into {keep.name}.", messages.SUCCESS)
             return None
@@ -439,30 +544,24 @@ class ArticleAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.claim_save_view),
                 name="{}_{}_claim_save".format(*info),
             ),
+            path(
+                "<path:object_id>/claims/<int:claim_id>/retire/",
+                self.admin_site.admin_view(self.claim_retire_view),
+                name="{}_{}_claim_retire".format(*info),
+            ),
             *super().get_urls(),
         ]
 
     def save_model(self, request, obj, form, change):
-        if not (change and "body" in form.changed_data):
+        # A revert re-anchors a restored text itself (services.history_revert).
+        reverting = getattr(obj, "_history", None) is not None
+        if reverting or not (change and "body" in form.changed_data):
             return super().save_model(request, obj, form, change)
         obj._history_user = request.user
         obj._change_reason = "Text changed; claims re-anchored"
         orphaned = services.article_update_body(article=obj, body=obj.body)
         if orphaned:
-            url = reverse("admin:briefings_claim_changelist")
-            self.message_user(
-                request,
-                format_html(
-                    "{} claim(s) could no longer be found in the new text: {}. They are in the "
-                    '<a href="{}?article__id__exact={}&anchoring=orphaned">orphaned claims '
-                    "queue</a>; re-anchor or retire them.",
-                    len(orphaned),
-                    ", ".join(f"#{claim.pk}" for claim in orphaned),
-                    url,
-                    obj.pk,
-                ),
-                messages.WARNING,
-            )
+            orphan_message(request, obj, orphaned)
 
     def workspace_claims(self, article):
         claims = list(
@@ -532,7 +631,33 @@ class ArticleAdmin(VersionedAdmin):
         claim = form.save(commit=False)
         claim.refresh_context()
         claim._change_reason = "Annotated on the article page"
-        services.claim_annotate(claim=claim, about=form.cleaned_data["about"])
+        services.claim_annotate(claim=claim, about=form.cleaned_data["about"], by=request.user)
+        return self.workspace_response(request, article, claim=claim)
+
+    def claim_retire_view(self, request, object_id, claim_id):
+        """
+        Retire a claim (an orphan whose text is gone) from the workspace; answer
+        in JSON to the page's script, or go back to the page without it.
+        """
+        if request.method != "POST":
+            return json_error("Use POST.", 405)
+        article = self.get_object(request, unquote(object_id))
+        claim = article and article.claims.filter(pk=claim_id).first()
+        if claim is None:
+            return json_error("No such claim on this article.", 404)
+        try:
+            services.claim_retire(claim=claim, by=request.user)
+        except PermissionDenied as error:
+            return json_error(str(error), 403)
+        if "application/json" in request.headers.get("Accept", ""):
+            return self.workspace_response(request, article, claim=claim)
+        self.message_user(request, f"Retired claim #{claim.pk}.", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:briefings_article_change", args=[article.pk]) + "#annotator"
+        )
+
+    def workspace_response(self, request, article, claim):
+        """The workspace after a write, for the page's script to redraw itself."""
         claims = self.workspace_claims(article)
         context = self.workspace_context(request, article, claims)
         return JsonResponse(
@@ -1035,7 +1160,17 @@ class BriefingAdmin(VersionedAdmin):
             ]
         return fieldsets
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if getattr(obj, "_history", None) is not None:
+            # A revert keeps the workflow state (services.REVERT_KEEPS).
+            fields = [*fields, "status", "published_at"]
+        return fields
+
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if getattr(obj, "_history", None) is not None:
+            stored = Briefing.objects.filter(pk=obj.pk).values("status", "published_at").get()
+            obj.status, obj.published_at = stored["status"], stored["published_at"]
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         return form
@@ -1055,13 +1190,16 @@ class BriefingAdmin(VersionedAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_version(self, request, obj, change):
+        # The status moves after the key claims are saved; its save and the
+        # form's other changes make one entry, with the move as its reason.
+        if obj._target_status != obj.status:
+            services.briefing_set_status(briefing=obj, to=obj._target_status, by=request.user)
+        super().save_version(request, obj, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         briefing = form.instance
-        if briefing._target_status != briefing.status:
-            services.briefing_set_status(
-                briefing=briefing, to=briefing._target_status, by=request.user
-            )
         changed = list(form.public_changes) + [
             str(formset.model._meta.verbose_name_plural)
             for formset in formsets

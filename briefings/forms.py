@@ -86,6 +86,7 @@ class BriefingAdminForm(VersionedAdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.original_status = self.instance.status
+        self.is_revert = getattr(self.instance, "_history", None) is not None
 
     def clean_status(self):
         to = self.cleaned_data["status"]
@@ -103,10 +104,11 @@ class BriefingAdminForm(VersionedAdminForm):
         ):
             cleaned_data["published_at"] = timezone.now()
         if self.needs_correction_reason and not cleaned_data.get("correction_reason", "").strip():
+            changes = ", ".join(self.public_changes) or "a revert to an earlier version"
             self.add_error(
                 "correction_reason",
                 "The briefing is published and you changed what readers see "
-                f"({', '.join(self.public_changes)}): give a reason for the correction.",
+                f"({changes}): give a reason for the correction.",
             )
         return cleaned_data
 
@@ -116,7 +118,11 @@ class BriefingAdminForm(VersionedAdminForm):
 
     @property
     def needs_correction_reason(self):
-        return self.original_status == BriefingStatus.PUBLISHED and bool(self.public_changes)
+        # A revert's changes are against the old version, not what readers
+        # see now, so reverting a published briefing always says why.
+        return self.original_status == BriefingStatus.PUBLISHED and (
+            self.is_revert or bool(self.public_changes)
+        )
 
 
 class PublishedBriefingLinksFormSet(forms.BaseInlineFormSet):

@@ -182,6 +182,8 @@ class Actor(VersionedModel):
 
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords()
+    # Link rows whose history is part of this model's history (see briefings.history).
+    history_links = {"aliases": "alias", "affiliations": "affiliation"}
 
     class Meta:
         ordering = ["name"]
@@ -257,6 +259,7 @@ class Affiliation(models.Model):
     )
 
     history = HistoricalRecords()
+    history_links = {"affiliationevidence_set": "evidence"}
 
     class Meta:
         ordering = ["actor__name", "-start_date"]
@@ -640,6 +643,7 @@ class Claim(VersionedModel):
 
     objects = ClaimQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["rationale_html"])
+    history_links = {"actor_links": "about", "evidence_links": "evidence"}
 
     class Meta:
         ordering = ["article_id", "start"]
@@ -950,6 +954,12 @@ class Briefing(VersionedModel):
 
     objects = BriefingQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["analysis_html"])
+    history_links = {
+        "claim_links": "key claim",
+        "article_links": "article",
+        "actor_links": "actor",
+        "author_links": "author",
+    }
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

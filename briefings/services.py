@@ -4,16 +4,23 @@ and the management commands all go through these, so a rule lives once.
 """
 
 import time
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from briefings.anchoring import AnchorError, locate
+from briefings.history import link_relations, link_state
 from briefings.models import (
     Actor,
     ActorAlias,
+    Article,
+    Briefing,
+    BriefingActor,
+    BriefingArticle,
+    BriefingClaim,
     BriefingStatus,
     ClaimActor,
     Correction,
@@ -218,13 +225,13 @@ def claim_retire(*, claim, by):
         raise PermissionDenied("You do not have permission to change claims.")
     claim.review_status = ReviewStatus.RETIRED
     claim.reviewed_by, claim.reviewed_at = by, timezone.now()
-    claim._change_reason = "Retired"
+    claim._change_reason, claim._history_user = "Retired", by
     claim.save()
     return claim
 
 
 @transaction.atomic
-def claim_set_about(*, claim, actors):
+def claim_set_about(*, claim, actors, by=None):
     """
     Make `actors` exactly the actors the claim is about. Link rows are saved
     one by one so each addition and removal is recorded in their history.
@@ -234,16 +241,22 @@ def claim_set_about(*, claim, actors):
         if link.actor_id in wanted:
             del wanted[link.actor_id]
         else:
+            link._history_user = by
             link.delete()
     for actor in wanted.values():
-        ClaimActor.objects.create(claim=claim, actor=actor)
+        link = ClaimActor(claim=claim, actor=actor)
+        link._history_user = by
+        link.save()
 
 
 @transaction.atomic
-def claim_annotate(*, claim, about):
+def claim_annotate(*, claim, about, by):
     """Save a claim made or edited on the annotation page, with the actors it is about."""
+    created = claim._state.adding
+    history_defer(claim)
     claim.save()
-    claim_set_about(claim=claim, actors=about)
+    claim_set_about(claim=claim, actors=about, by=by)
+    history_write(obj=claim, by=by, created=created)
     return claim
 
 
@@ -260,18 +273,37 @@ def claim_comment_resolve(*, comment, by, resolved=True):
 # Actors ----------------------------------------------------------------------
 
 
+# Merging is an edit of both actors, not a deletion: everything citing the
+# merged actor moves to the kept one, its names become aliases, and only then
+# is the emptied record removed (PROTECT would refuse it were anything left).
+# So it takes the right to change actors; deleting one outright stays with
+# those who hold delete_actor (Reviewers).
+MERGE_PERMISSION = "briefings.change_actor"
+
+
+def can_merge_actors(user):
+    return user.is_active and user.has_perm(MERGE_PERMISSION)
+
+
 @transaction.atomic
-def actor_merge(*, keep, merge):
+def actor_merge(*, keep, merge, by):
     """
     Move everything that points at `merge` onto `keep`, keep its names as
     aliases, then delete it. Nothing that cited the merged actor is lost.
     """
+    if not can_merge_actors(by):
+        raise PermissionDenied("You do not have permission to merge actors.")
     if keep.pk == merge.pk:
         raise ValidationError("An actor cannot be merged into itself.")
+    reason = f"Merged {merge.name} (#{merge.pk}) into {keep.name} (#{keep.pk})"
     for relation in Actor._meta.related_objects:
         if relation.related_model is ActorAlias:
             continue
         if relation.many_to_many:
+            if not relation.through._meta.auto_created:
+                # An explicit through model is moved below as a foreign key, row by
+                # row, so its history shows the link re-pointed, not dropped.
+                continue
             # Auto-created through tables (e.g. sco evidence) hold no other data.
             through = relation.through
             source_field = relation.field.m2m_reverse_field_name()
@@ -286,6 +318,7 @@ def actor_merge(*, keep, merge):
         rows = relation.related_model._default_manager.filter(**{field: merge})
         for row in rows:
             setattr(row, field, keep)
+            row._history_user, row._change_reason = by, reason
             _save_or_drop_duplicate(row)
     names = {alias.name for alias in keep.aliases.all()} | {keep.name}
     for alias in merge.aliases.all():
@@ -294,12 +327,13 @@ def actor_merge(*, keep, merge):
             names.add(alias.name)
     if merge.name not in names:
         ActorAlias.objects.create(actor=keep, name=merge.name)
+    for actor in (keep, merge):
+        actor._history_user, actor._change_reason = by, reason
     if not keep.wikidata_qid and merge.wikidata_qid:
         qid = merge.wikidata_qid
         merge.wikidata_qid = ""
         merge.save(update_fields=["wikidata_qid", "version"])
         keep.wikidata_qid = qid
-    keep._change_reason = f"Merged {merge.name} (#{merge.pk}) into this actor"
     keep.save()
     merge.delete()
     return keep
@@ -314,9 +348,144 @@ def _save_or_drop_duplicate(row):
         row.delete()
 
 
+# History ---------------------------------------------------------------------
+
+
+def history_defer(obj):
+    """
+    Make obj's next save skip its historical record; history_write writes it
+    once obj's link rows are saved too. A version's date then follows the
+    links saved with it, so reverting to it restores them, and one save is
+    one entry in the history.
+    """
+    obj.skip_history_when_saving = True
+
+
+def history_write(*, obj, by, created=False):
+    """Write the historical record history_defer held back (if it still is)."""
+    if obj.__dict__.pop("skip_history_when_saving", None) is None:
+        return
+    obj._history_user = by
+    type(obj).history.bulk_history_create([obj], update=not created)
+
+
+# A revert restores what was written, not where a briefing stands in the
+# workflow: moving that is a step with its own rules (briefing_set_status).
+REVERT_KEEPS = {Briefing: ("status", "published_at")}
+# Link rows readers see: changing them on a published briefing is a correction.
+BRIEFING_PUBLIC_LINKS = (BriefingClaim, BriefingArticle, BriefingActor)
+
+
+@dataclass
+class Revert:
+    obj: models.Model
+    # Link rows that could not come back because what they linked to is gone.
+    skipped: list = field(default_factory=list)
+    # Claims orphaned because a reverted article text no longer holds their quote.
+    orphaned: list = field(default_factory=list)
+
+
+@transaction.atomic
+def history_revert(*, record, by, obj=None, correction_reason=""):
+    """
+    Restore a historical record's object and its link rows (history_links,
+    recursively) to what they were at the record's date, as one recorded change.
+
+    `obj` is the object as the editor adjusted it on the revert form; by
+    default, the record's own values. A published briefing's revert that
+    changes what readers see is a correction and needs `correction_reason`.
+    """
+    model = record.instance_type
+    stored = model._default_manager.select_for_update().get(pk=record.instance.pk)
+    obj = record.instance if obj is None else obj
+    obj._state.adding = False
+    for name in REVERT_KEEPS.get(model, ()) + (("version",) if hasattr(stored, "version") else ()):
+        setattr(obj, name, getattr(stored, name))
+    reason = (
+        f"Reverted to the version of {timezone.localtime(record.history_date):%Y-%m-%d %H:%M:%S}"
+    )
+    obj._change_reason = reason
+    result = Revert(obj)
+    history_defer(obj)
+    if isinstance(obj, Article) and obj.body != stored.body:
+        result.orphaned = article_update_body(article=obj, body=obj.body)
+    else:
+        obj.save()
+    changed = _restore_links(obj, record.history_date, by, reason, result.skipped)
+    if isinstance(obj, Briefing) and stored.status == BriefingStatus.PUBLISHED:
+        _check_published_revert(stored, obj, changed, by, correction_reason)
+    history_write(obj=obj, by=by)
+    return result
+
+
+def _restore_links(parent, date, by, reason, skipped):
+    """Make parent's link rows what they were at `date`; return the link models changed."""
+    changed = set()
+    for relation in link_relations(type(parent)):
+        wanted = list(relation.as_of(parent.pk, date))
+        gone = _rows_with_missing_targets(relation, wanted)
+        skipped += [f"{relation.label}: {text}" for text in gone.values()]
+        wanted = [row for row in wanted if row.pk not in gone]
+        current = relation.model.objects.filter(**{relation.parent_attname: parent.pk})
+        now, then = link_state(relation, current), link_state(relation, wanted)
+        # Deletions first, so a row coming back does not collide with its replacement.
+        for row in current:
+            if row.pk not in then and row.pk not in gone:
+                row._history_user, row._change_reason = by, reason
+                row.delete()
+                changed.add(relation.model)
+        for row in wanted:
+            if now.get(row.pk) != then[row.pk]:
+                row._history_user, row._change_reason = by, reason
+                row.save()
+                changed.add(relation.model)
+            changed |= _restore_links(row, date, by, reason, skipped)
+    return changed
+
+
+def _rows_with_missing_targets(relation, rows):
+    """Return {pk: description} of rows pointing at an object deleted since (a merged actor)."""
+    gone = {}
+    for fk in relation.target_fields:
+        ids = {getattr(row, fk.attname) for row in rows} - {None}
+        existing = set(
+            fk.related_model._base_manager.filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        for row in rows:
+            target = getattr(row, fk.attname)
+            if target is not None and target not in existing:
+                name = fk.related_model._meta.verbose_name
+                gone[row.pk] = f"{name} #{target} no longer exists"
+    return gone
+
+
+def _check_published_revert(stored, briefing, changed, by, correction_reason):
+    """A published briefing stays publishable, and a change readers see is a correction."""
+    claims = [link.claim for link in briefing.claim_links.select_related("claim")]
+    unreviewed = [claim for claim in claims if claim.review_status != ReviewStatus.REVIEWED]
+    if unreviewed:
+        names = "; ".join(f"#{claim.pk} {claim}" for claim in unreviewed)
+        raise ValidationError(
+            f"The briefing is published and these key claims are not reviewed: {names}."
+        )
+    public = [
+        name for name in BRIEFING_PUBLIC_FIELDS if getattr(briefing, name) != getattr(stored, name)
+    ]
+    public += [
+        str(model._meta.verbose_name_plural) for model in BRIEFING_PUBLIC_LINKS if model in changed
+    ]
+    if public:
+        briefing_record_correction(
+            briefing=briefing, by=by, reason=correction_reason, changed_fields=public
+        )
+
+
 # Edit presence ---------------------------------------------------------------
 
-PRESENCE_SECONDS = 5 * 60
+# An open change page pings every PRESENCE_PING_SECONDS; a presence not
+# refreshed for PRESENCE_SECONDS (a closed tab, a lost network) expires.
+PRESENCE_PING_SECONDS = 60
+PRESENCE_SECONDS = 150
 
 
 def _presence_key(obj):

@@ -274,6 +274,7 @@ class Meeting(models.Model):
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_meetings")
 
     history = HistoricalRecords()
+    history_links = {"participant_links": "participant"}
 
     class Meta:
         ordering = ["date", "title"]

@@ -4,9 +4,11 @@ import json
 
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 from django.urls import reverse
 
+from briefings import services
 from briefings.admin import annotated_body_html
 from briefings.models import Actor, ActorAlias, Claim, ClaimActor, ReviewStatus, Verdict
 from tests import factories
@@ -331,29 +333,62 @@ class ArticleBodyEditTests(TestCase):
 
 
 class ActorMergeTests(TestCase):
-    def test_merging_moves_claims_and_names_onto_the_kept_actor(self):
-        reviewer = factories.reviewer()
-        self.client.force_login(reviewer)
-        keep = factories.ActorFactory(name="Xi Jinping")
-        merge = factories.ActorFactory(name="Xi")
-        ActorAlias.objects.create(actor=merge, name="习近平")
-        claim = factories.ClaimFactory(speaker=merge, about=[merge])
+    def merge(self, user, keep, merge):
+        self.client.force_login(user)
         url = reverse("admin:briefings_actor_changelist")
         selected = {"action": "merge_actors", "_selected_action": [keep.pk, merge.pk]}
         confirm = self.client.post(url, selected)
         self.assertContains(confirm, "Which actor do you keep?")
-        self.client.post(url, {**selected, "keep": keep.pk})
+        return self.client.post(url, {**selected, "keep": keep.pk}, follow=True)
+
+    def test_an_editor_merges_claims_and_names_onto_the_kept_actor(self):
+        editor = factories.editor()
+        keep = factories.ActorFactory(name="Xi Jinping")
+        merge = factories.ActorFactory(name="Xi")
+        ActorAlias.objects.create(actor=merge, name="习近平")
+        claim = factories.ClaimFactory(speaker=merge, about=[merge])
+        response = self.merge(editor, keep, merge)
+        self.assertContains(response, "Merged Xi into Xi Jinping.")
         claim.refresh_from_db()
         self.assertEqual(claim.speaker, keep)
         self.assertEqual(list(claim.about.all()), [keep])
         self.assertFalse(Actor.objects.filter(pk=merge.pk).exists())
         self.assertEqual(set(keep.aliases.values_list("name", flat=True)), {"Xi", "习近平"})
+        # The merge is in the history of both actors and of the moved links, by the editor.
+        reason = f"Merged Xi (#{merge.pk}) into Xi Jinping (#{keep.pk})"
+        for record in [
+            keep.history.first(),
+            Actor.history.filter(id=merge.pk).first(),
+            ClaimActor.history.filter(claim_id=claim.pk).first(),
+        ]:
+            self.assertEqual((record.history_user, record.history_change_reason), (editor, reason))
 
-    def test_editors_cannot_merge_actors(self):
+    def test_editors_merge_but_only_reviewers_delete_actors(self):
+        actor = factories.ActorFactory()
+        delete_url = reverse("admin:briefings_actor_delete", args=[actor.pk])
         self.client.force_login(factories.editor())
-        response = self.client.get(reverse("admin:briefings_actor_changelist"))
-        self.assertEqual(response.status_code, 200)
-        self.assertNotContains(response, "merge_actors")
+        changelist = self.client.get(reverse("admin:briefings_actor_changelist"))
+        self.assertContains(changelist, 'value="merge_actors"')
+        self.assertNotContains(changelist, 'value="delete_selected"')
+        self.assertEqual(self.client.post(delete_url, {"post": "yes"}).status_code, 403)
+        self.client.force_login(factories.reviewer())
+        self.assertEqual(self.client.post(delete_url, {"post": "yes"}).status_code, 302)
+        self.assertFalse(Actor.objects.filter(pk=actor.pk).exists())
+
+    def test_someone_who_may_only_view_actors_cannot_merge(self):
+        viewer = factories.UserFactory()
+        viewer.user_permissions.add(*Permission.objects.filter(codename="view_actor"))
+        keep, merge = factories.ActorFactory.create_batch(2)
+        self.client.force_login(viewer)
+        url = reverse("admin:briefings_actor_changelist")
+        self.assertNotContains(self.client.get(url), "merge_actors")
+        self.client.post(
+            url,
+            {"action": "merge_actors", "_selected_action": [keep.pk, merge.pk], "keep": keep.pk},
+        )
+        self.assertTrue(Actor.objects.filter(pk=merge.pk).exists())
+        with self.assertRaisesMessage(PermissionDenied, "permission to merge actors"):
+            services.actor_merge(keep=keep, merge=merge, by=viewer)
 
 
 class ClaimActionTests(TestCase):
@@ -384,3 +419,51 @@ class ClaimActionTests(TestCase):
         claim.refresh_from_db()
         self.assertEqual(claim.review_status, ReviewStatus.REVIEWED)
         self.assertEqual(claim.reviewed_by, reviewer)
+
+
+class WorkspaceRetireTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = factories.editor()
+        cls.article = factories.ArticleFactory()
+        cls.orphan = factories.ClaimFactory(article=cls.article)
+        Claim.objects.filter(pk=cls.orphan.pk).update(start=None, end=None)
+
+    def url(self, claim, article=None):
+        article = article or self.article
+        return reverse("admin:briefings_article_claim_retire", args=[article.pk, claim.pk])
+
+    def test_the_workspace_offers_to_retire_orphans(self):
+        self.client.force_login(self.editor)
+        page = self.client.get(reverse("admin:briefings_article_change", args=[self.article.pk]))
+        self.assertContains(page, f'action="{self.url(self.orphan)}"')
+
+    def test_retiring_from_the_page_script_answers_the_redrawn_workspace(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(self.url(self.orphan), headers={"accept": "application/json"})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("Orphaned claims", response.json()["list_html"])
+        self.orphan.refresh_from_db()
+        self.assertEqual(self.orphan.review_status, ReviewStatus.RETIRED)
+        record = self.orphan.history.first()
+        self.assertEqual(
+            (record.history_change_reason, record.history_user), ("Retired", self.editor)
+        )
+
+    def test_retiring_without_the_script_goes_back_to_the_page(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(self.url(self.orphan), follow=True)
+        self.assertContains(response, f"Retired claim #{self.orphan.pk}.")
+        self.assertNotContains(response, "Orphaned claims (")
+
+    def test_retiring_needs_post_change_rights_and_a_claim_of_this_article(self):
+        viewer = factories.UserFactory()
+        viewer.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
+        other_article = factories.ArticleFactory()
+        self.client.force_login(viewer)
+        self.assertEqual(self.client.post(self.url(self.orphan)).status_code, 403)
+        self.client.force_login(self.editor)
+        self.assertEqual(self.client.get(self.url(self.orphan)).status_code, 405)
+        self.assertEqual(self.client.post(self.url(self.orphan, other_article)).status_code, 404)
+        self.orphan.refresh_from_db()
+        self.assertEqual(self.orphan.review_status, ReviewStatus.UNREVIEWED)

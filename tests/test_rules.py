@@ -375,7 +375,7 @@ class DeletionTests(TestCase):
         keep, merge = ActorFactory(name="Xi Jinping"), ActorFactory(name="Xi")
         said = ClaimFactory(speaker=merge)
         about = ClaimFactory(about=[merge, keep])
-        services.actor_merge(keep=keep, merge=merge)
+        services.actor_merge(keep=keep, merge=merge, by=UserFactory(is_superuser=True))
         said.refresh_from_db()
         self.assertEqual(said.speaker, keep)
         self.assertQuerySetEqual(about.about.all(), [keep])

@@ -102,6 +102,17 @@ class StatusFieldTests(WorkflowTestCase):
         self.assertEqual(briefing.status, BriefingStatus.IN_REVIEW)
         self.assertEqual(briefing.history.first().history_change_reason, "Status set to In review")
 
+    def test_a_status_change_with_other_changes_is_one_history_entry(self):
+        briefing = self.make_briefing(status=BriefingStatus.DRAFT)
+        before = briefing.history.count()
+        self.post_form(self.editor, briefing, status=BriefingStatus.IN_REVIEW, lede="New lede.")
+        self.assertEqual(briefing.history.count(), before + 1)
+        record = briefing.history.first()
+        self.assertEqual(
+            (record.status, record.lede, record.history_change_reason, record.history_user),
+            (BriefingStatus.IN_REVIEW, "New lede.", "Status set to In review", self.editor),
+        )
+
     def test_reviewer_publishes_through_the_status_field_and_the_date_is_set(self):
         briefing = self.make_briefing()
         response = self.post_form(self.reviewer, briefing, status=BriefingStatus.PUBLISHED)

@@ -290,7 +290,42 @@
     }
   }
 
+  // Retiring an orphan: the list's small forms work without this script too.
+  async function retire(event) {
+    const retireForm = event.target.closest("form.claim-retire");
+    if (!retireForm) {
+      return;
+    }
+    event.preventDefault();
+    status.textContent = "Retiring…";
+    let data;
+    try {
+      const response = await fetch(retireForm.action, {
+        method: "POST",
+        body: new FormData(retireForm),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      data = await response.json().catch(() => ({ errors: { __all__: [`The server answered ${response.status}.`] } }));
+    } catch (error) {
+      data = { errors: { __all__: [`The server could not be reached (${error.message}); nothing was retired.`] } };
+    }
+    if (data.errors) {
+      status.textContent = `Not retired: ${Object.values(data.errors).flat().join(" ")}`;
+      return;
+    }
+    claims = data.claims;
+    body.innerHTML = data.body_html;
+    list.innerHTML = data.list_html;
+    if (form && field("claim").value === String(data.claim.id)) {
+      closeForm();
+    }
+    status.textContent = `Retired claim #${data.claim.id}.`;
+  }
+
   // Wiring ----------------------------------------------------------------------
+
+  list.addEventListener("submit", retire);
 
   body.addEventListener("click", function (event) {
     const mark = event.target.closest("mark[data-claim]");

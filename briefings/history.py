@@ -1,0 +1,196 @@
+"""
+A model's history together with its link rows' history.
+
+Link rows (a claim's "about" actors, a briefing's key claims, an actor's
+aliases…) have history tables of their own. A model names the ones that are
+part of its own story in `history_links` ({related accessor: label}); this
+module reads them, for the admin's history page (one timeline of field and
+link changes) and for services.history_revert (links as of a version).
+"""
+
+from bisect import bisect
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import groupby
+
+from django.db import models
+
+# How an added or removed link row reads; a changed one ("~") lists its changes.
+SIGNS = {"+": "+", "-": "−"}
+
+
+@dataclass(frozen=True)
+class LinkRelation:
+    """One kind of link row of a parent model: e.g. Claim → ClaimActor through "claim"."""
+
+    label: str
+    model: type[models.Model]
+    parent_field: models.ForeignKey
+
+    @property
+    def parent_attname(self):
+        return self.parent_field.attname
+
+    @property
+    def target_fields(self):
+        """The foreign keys that say what the row links to (all but the parent)."""
+        return [
+            f
+            for f in self.model._meta.concrete_fields
+            if f.many_to_one and f.name != self.parent_field.name
+        ]
+
+    @property
+    def detail_fields(self):
+        """The row's own values (position, note, role…), shown and compared."""
+        return [f for f in self.model._meta.concrete_fields if not (f.primary_key or f.many_to_one)]
+
+    def history_for(self, parent_pk):
+        return self.model.history.filter(**{self.parent_attname: parent_pk})
+
+    def as_of(self, parent_pk, date):
+        """The link rows of the parent as they were at `date`, as model instances."""
+        return self.model.history.as_of(date).filter(**{self.parent_attname: parent_pk})
+
+
+def link_relations(model):
+    """Return the LinkRelations `model` declares in `history_links`."""
+    relations = []
+    for accessor, label in getattr(model, "history_links", {}).items():
+        rel = model._meta.get_field(_field_name(model, accessor))
+        relations.append(LinkRelation(label, rel.related_model, rel.field))
+    return relations
+
+
+def _field_name(model, accessor):
+    """The reverse relation's field name for its accessor (affiliationevidence_set → …)."""
+    for rel in model._meta.related_objects:
+        if rel.get_accessor_name() == accessor:
+            return rel.name
+    raise LookupError(f"{model.__name__} has no relation {accessor!r}.")
+
+
+@dataclass
+class LinkEntry:
+    """Consecutive link changes by one person, shown as one row of the history."""
+
+    history_date: datetime
+    history_user: object
+    history_change_reason: str
+    lines: list = field(default_factory=list)
+    is_link_entry = True
+
+
+def link_entries(obj, versions=(), since=None, until=None):
+    """
+    Return the link changes of obj between two dates (either may be None, for
+    open), newest first. Changes by one person with no version of obj (dates
+    in `versions`) between them are grouped as one entry.
+    Queries: one per link relation (targets come with select_related).
+    """
+    versions = sorted(versions)
+    changes = []
+    for relation in link_relations(type(obj)):
+        rows = relation.history_for(obj.pk).select_related(
+            "history_user", *(f.name for f in relation.target_fields)
+        )
+        # The previous state of each link row, to diff a change against.
+        rows = sorted(rows, key=lambda row: (row.history_date, row.history_id))
+        previous = {}
+        for row in rows:
+            before = previous.get(row.id)
+            previous[row.id] = row
+            if (since and row.history_date <= since) or (until and row.history_date > until):
+                continue
+            lines = describe_change(relation, row, before)
+            if lines:
+                changes.append((row, lines))
+    changes.sort(key=lambda change: change[0].history_date)
+    entries = []
+    for (_, user, reason), group in groupby(
+        changes,
+        key=lambda change: (
+            bisect(versions, change[0].history_date),
+            change[0].history_user,
+            change[0].history_change_reason,
+        ),
+    ):
+        group = list(group)
+        entries.append(
+            LinkEntry(
+                history_date=group[-1][0].history_date,
+                history_user=user,
+                history_change_reason=reason or "",
+                lines=[line for _, lines in group for line in lines],
+            )
+        )
+    entries.reverse()
+    return entries
+
+
+def describe_change(relation, row, before):
+    """Return the lines that say what one historical link row changed."""
+    target = describe_target(relation, row)
+    if row.history_type in SIGNS:
+        details = [
+            f"{f.verbose_name}: {display(row, f)}"
+            for f in relation.detail_fields
+            if f.name not in _target_names(relation) and getattr(row, f.attname) not in ("", None)
+        ]
+        suffix = f" ({', '.join(details)})" if details else ""
+        return [f"{SIGNS[row.history_type]} {relation.label}: {target}{suffix}"]
+    if before is None:
+        return []
+    lines = []
+    for f in relation.target_fields:
+        if getattr(row, f.attname) != getattr(before, f.attname):
+            lines.append(
+                f"{relation.label} {describe_related(before, f)} → {describe_related(row, f)}"
+            )
+    for f in relation.detail_fields:
+        old, new = display(before, f), display(row, f)
+        if old == new:
+            continue
+        verb = "moved" if f.name == "position" else f"{f.verbose_name}:"
+        lines.append(f"{relation.label} {target} {verb} {old or '–'} → {new or '–'}")
+    return lines
+
+
+def _target_names(relation):
+    # Rows that link to nothing else (an alias) are named by their first text field.
+    return set() if relation.target_fields else {relation.detail_fields[0].name}
+
+
+def describe_target(relation, row):
+    if relation.target_fields:
+        return " · ".join(
+            describe_related(row, f)
+            for f in relation.target_fields
+            if getattr(row, f.attname) is not None
+        )
+    return display(row, relation.detail_fields[0])
+
+
+def describe_related(row, fk):
+    """Name the object a historical row's foreign key points at, even if it is gone."""
+    target = getattr(row, fk.name)
+    if target is None:
+        pk = getattr(row, fk.attname)
+        return "–" if pk is None else f"{fk.related_model._meta.verbose_name} #{pk} (deleted)"
+    if fk.related_model._meta.label == "briefings.Claim":
+        # Claims have no name: their number is how editors refer to them.
+        return f"#{target.pk} {target}"
+    return str(target)
+
+
+def display(row, f):
+    value = getattr(row, f.attname)
+    if f.choices and value:
+        return str(dict(f.flatchoices).get(value, value))
+    return "" if value is None else str(value)
+
+
+def link_state(relation, rows):
+    """A comparable snapshot of link rows: {pk: values of every concrete field}."""
+    names = [f.attname for f in relation.model._meta.concrete_fields]
+    return {row.pk: tuple(getattr(row, name) for name in names) for row in rows}
