@@ -19,12 +19,18 @@ class RefFieldExtension(OpenApiSerializerFieldExtension):
         return auto_schema.resolve_serializer(self.target.ref_serializer, direction).ref
 
 
+PATH_PARAMETERS = {
+    "slug": "The resource's slug, as in its api_url.",
+    "id": "The resource's numeric id, as in its api_url.",
+}
+
+
 class AutoSchema(openapi.AutoSchema):
-    """Describe the `slug` path parameter, which the models' SlugFields leave blank."""
+    """Describe the lookup path parameters, which a URL pattern alone leaves blank."""
 
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
         for parameter in parameters:
-            if parameter["name"] == "slug" and not parameter.get("description"):
-                parameter["description"] = "The resource's slug, as in its api_url."
+            if not parameter.get("description") and parameter["name"] in PATH_PARAMETERS:
+                parameter["description"] = PATH_PARAMETERS[parameter["name"]]
         return parameters
