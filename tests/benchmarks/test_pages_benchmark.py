@@ -26,7 +26,7 @@ from tests import factories
 from tests.benchmarks import report
 
 SIZES = (20, 200)
-RUNS = 5
+RUNS = 3
 SPEAKERS = 5
 
 
