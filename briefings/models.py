@@ -12,12 +12,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from briefings.anchoring import context_around
 from briefings.markup import render_markdown
+from briefings.reversing import reverse_one
 from briefings.search import search as full_text_search
 
 wikidata_qid_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q1234.")
@@ -105,7 +105,7 @@ class Source(VersionedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("briefings:source-detail", kwargs={"slug": self.slug})
+        return reverse_one("briefings:source-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -204,7 +204,7 @@ class Actor(VersionedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("briefings:actor-detail", kwargs={"slug": self.slug})
+        return reverse_one("briefings:actor-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -376,7 +376,7 @@ class Event(VersionedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("briefings:event-detail", kwargs={"slug": self.slug})
+        return reverse_one("briefings:event-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -445,7 +445,7 @@ class Article(VersionedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("briefings:article-detail", kwargs={"slug": self.slug})
+        return reverse_one("briefings:article-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -715,7 +715,7 @@ class Claim(VersionedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("briefings:claim-detail", kwargs={"pk": self.pk})
+        return reverse_one("briefings:claim-detail", self.pk)
 
     def clean(self):
         errors = {}
@@ -987,7 +987,7 @@ class Briefing(VersionedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("briefings:briefing-detail", kwargs={"slug": self.slug})
+        return reverse_one("briefings:briefing-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView
 from briefings import jsonld
 from briefings.annotate import annotated_body
 from briefings.cache import cache_public_page
+from briefings.cards import claim_cards
 from briefings.models import (
     Actor,
     Affiliation,
@@ -156,7 +157,6 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
                 "claim__speaker",
                 "claim__speaker_role__organisation",
                 "claim__channel",
-                "claim__event",
             )
             .prefetch_related(*card_prefetches("claim__"))
             .exclude(claim__review_status="retired")
@@ -194,6 +194,9 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
             link.user
             for link in BriefingAuthor.objects.filter(briefing=briefing).select_related("user")
         ]
+        cards = claim_cards([(link.claim, link.comment) for link in links])
+        for link, card in zip(links, cards, strict=True):
+            link.card_html = card
         absolute = self.absolute
         reviews = [jsonld.claim_review(claim, absolute) for claim in claims]
         return super().get_context_data(
@@ -304,6 +307,8 @@ class ArticleDetailView(PublicObjectMixin, DetailView):
         )
         for claim in claims:
             claim.article = article
+        for claim, card in zip(claims, claim_cards([(claim, "") for claim in claims]), strict=True):
+            claim.card_html = card
         return super().get_context_data(
             claims=claims,
             annotated_html=annotated_body(article, claims),

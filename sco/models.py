@@ -9,11 +9,11 @@ give no exact date, the year or the words they do give are stored instead
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from briefings.models import Actor, Event, choices_constraint
+from briefings.reversing import reverse_one
 
 
 def _period_end_key(end_date, end_year):
@@ -170,7 +170,7 @@ class Summit(Event):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("sco:summit-detail", kwargs={"slug": self.slug})
+        return reverse_one("sco:summit-detail", self.slug)
 
 
 class ParticipationStatus(models.TextChoices):

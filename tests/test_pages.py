@@ -231,7 +231,7 @@ class QueryCountTests(TestCase):
                 self.assertEqual(response.status_code, 200)
 
     def test_briefing_page(self):
-        # briefing + event; key claims with speaker, role, channel, event; their about
+        # briefing + event; key claims with speaker, role and channel; their about
         # actors; their evidence; articles; span claims; sources; covered actors;
         # authors; corrections
         self.assert_constant_queries(10, lambda briefing: briefing.get_absolute_url())

@@ -1,0 +1,10 @@
+"""Print the page benchmark's table after the run, so it shows without `-s`."""
+
+from tests.benchmarks import report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if report.ROWS:
+        terminalreporter.write_sep("-", "public page benchmark")
+        for line in report.table():
+            terminalreporter.write_line(line)
