@@ -798,7 +798,8 @@ class Claim(VersionedModel):
             who += f", {self.speaker_role.role_text}"
             if self.cue:
                 who += ","
-        cue = self.cue.strip()
+        # “stated that” reads as a dangling clause once the quote is not beside it.
+        cue = self.cue.strip().removesuffix(" that")
         if cue.lower().startswith("according to") or cue.lower().endswith(" by"):
             # “according to the Kremlin”, “as announced by the Kremlin”
             words = f"{cue} {who.rstrip(',')}"

@@ -124,6 +124,15 @@ class AttributionTests(RefusedMixin, TestCase):
         with self.assertRefusedByDatabase("briefings_claim_direct_quote_is_quoted"):
             ClaimFactory(attribution_kind="direct_quote", quote_type="indirect")
 
+    def test_attribution_in_words_drops_a_dangling_that(self):
+        claim = ClaimFactory(
+            speaker=ActorFactory(name="India"),
+            cue="stated that",
+            attribution_kind="reported",
+            quote_type="indirect",
+        )
+        self.assertEqual(claim.attribution_text, "India stated")
+
     def test_clean_explains_attribution_errors_per_field(self):
         claim = ClaimFactory.build(speaker=None, attribution_kind="reported")
         with self.assertRaises(ValidationError) as caught:
