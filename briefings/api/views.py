@@ -85,6 +85,30 @@ class JSONLDRenderer(JSONRenderer):
     format = "jsonld"
 
 
+def jsonld_action(*, summary, description, responses):
+    """
+    A detail action that answers JSON-LD (or plain JSON with ?format=json),
+    unpaginated and unfiltered, documented with the format parameter.
+    """
+
+    def decorate(method):
+        method = action(
+            detail=True,
+            pagination_class=None,
+            filter_backends=[],
+            renderer_classes=[JSONLDRenderer, JSONRenderer],
+        )(method)
+        return extend_schema(
+            summary=summary,
+            description=description,
+            responses=responses,
+            parameters=[LD_FORMAT],
+            filters=False,
+        )(method)
+
+    return decorate
+
+
 class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
     """
     Base for the newsroom resources: read for everyone (public rows only),
@@ -232,19 +256,11 @@ class ArticleViewSet(ResourceViewSet):
         if new_body is not None and new_body != instance.body:
             services.article_update_body(article=instance, body=new_body, orphan=False)
 
-    @extend_schema(
+    @jsonld_action(
         summary="The article's claims as a W3C Web Annotation collection",
         description="An AnnotationCollection whose first page holds every claim visible to "
         "you as an Annotation (see the claim `annotation` endpoint).",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="AnnotationCollection.")},
-        parameters=[LD_FORMAT],
-        filters=False,
-    )
-    @action(
-        detail=True,
-        pagination_class=None,
-        filter_backends=[],
-        renderer_classes=[JSONLDRenderer, JSONRenderer],
     )
     def annotations(self, request, slug=None):
         article = self.get_object()
@@ -313,20 +329,12 @@ class ClaimViewSet(ResourceViewSet):
         claim = self.get_object()
         return Response(self.get_serializer(claim).data)
 
-    @extend_schema(
+    @jsonld_action(
         summary="The claim as a W3C Web Annotation",
         description="JSON-LD with `@context` http://www.w3.org/ns/anno.jsonld. The target "
         "carries a TextQuoteSelector (quote with prefix and suffix) and, unless the claim is "
         "orphaned, a TextPositionSelector whose offsets count Unicode code points.",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="Web Annotation.")},
-        parameters=[LD_FORMAT],
-        filters=False,
-    )
-    @action(
-        detail=True,
-        pagination_class=None,
-        filter_backends=[],
-        renderer_classes=[JSONLDRenderer, JSONRenderer],
     )
     def annotation(self, request, pk=None):
         return Response(
@@ -334,21 +342,13 @@ class ClaimViewSet(ResourceViewSet):
             content_type=self.jsonld_content_type(),
         )
 
-    @extend_schema(
+    @jsonld_action(
         summary="The claim's verdict as schema.org ClaimReview",
         description="JSON-LD for a judged claim; 404 while its verdict is `unverified`.",
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="ClaimReview JSON-LD."),
             404: OpenApiResponse(description="No such claim, or not judged yet."),
         },
-        parameters=[LD_FORMAT],
-        filters=False,
-    )
-    @action(
-        detail=True,
-        pagination_class=None,
-        filter_backends=[],
-        renderer_classes=[JSONLDRenderer, JSONRenderer],
     )
     def claimreview(self, request, pk=None):
         review = jsonld.claim_review(self.get_object(), self.absolute)
