@@ -1147,7 +1147,7 @@ class BriefingAdmin(VersionedAdmin):
 
     @admin.display(description="Public page")
     def public_link(self, briefing):
-        if not briefing.pk or not briefing.is_public:
+        if not briefing.pk or not Briefing.objects.public().filter(pk=briefing.pk).exists():
             return "Not public"
         return format_html('<a href="{0}">{0}</a>', briefing.get_absolute_url())
 

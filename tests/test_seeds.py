@@ -65,7 +65,7 @@ class SeedLoadTests(TestCase):
         self.assertCountEqual(speakers, ["xi-jinping", "vladimir-putin"])
 
     def test_published_briefing_has_ordered_reviewed_key_claims(self):
-        briefing = Briefing.objects.published().get()
+        briefing = Briefing.objects.public().get()
         links = list(briefing.claim_links.select_related("claim"))
         self.assertEqual(links[0].claim.quote[:30], "Russian President Vladimir Put")
         self.assertEqual([link.position for link in links], list(range(len(links))))

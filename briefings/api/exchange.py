@@ -14,6 +14,7 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from briefings.models import (
     Actor,
@@ -31,9 +32,9 @@ from briefings.models import (
     ClaimEvidence,
     Correction,
     Event,
-    ReviewStatus,
     Source,
     Statement,
+    can_preview,
 )
 from briefings.services import briefing_set_status
 
@@ -109,18 +110,17 @@ def claim_keys(claims):
     return keys
 
 
-def briefing_document(briefing, *, internal):
-    """Return the exchange document; `internal` adds editors' notes and retired claims."""
+def briefing_document(briefing, *, user):
+    """Return the exchange document with what `user` may see (editors' notes for staff)."""
+    internal = can_preview(user, Claim)
     articles = list(
         Article.objects.filter(briefing_links__briefing=briefing)
         .select_related("source")
         .order_by("briefing_links__position", "briefing_links__id")
     )
-    claims = Claim.objects.filter(article__in=articles) | Claim.objects.filter(
-        briefing_links__briefing=briefing
+    claims = Claim.objects.visible_to(user).filter(
+        Q(article__in=articles) | Q(briefing_links__briefing=briefing)
     )
-    if not internal:
-        claims = claims.exclude(review_status=ReviewStatus.RETIRED)
     claims = list(
         claims.distinct()
         .select_related("article", "speaker", "channel", "event", "statement__speaker")
