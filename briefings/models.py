@@ -918,11 +918,29 @@ class ClaimComment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["created_at"]
 
     def __str__(self):
         return f"Comment by {self.author} on claim {self.claim_id}"
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.claim_id != self.claim_id:
+            raise ValidationError(
+                {"parent": "A reply must be on the same claim as the comment it answers."}
+            )
+        # A comment replying to one of its own replies would drop out of every thread.
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "A comment cannot reply to itself or to one of its replies."}
+                )
+            ancestor = ancestor.parent
 
 
 # Briefings -------------------------------------------------------------------
