@@ -75,7 +75,7 @@ class Membership(models.Model):
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_memberships")
 
     objects = MembershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["status", "start_year", "state__name"]
@@ -158,6 +158,10 @@ class Summit(Event):
     )
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_summits")
 
+    # Event's HistoricalRecords(inherit=True) records Summit too, and reads the
+    # many-to-many fields to record with each version from this attribute.
+    _history_m2m_fields = ["evidence"]
+
     class Meta:
         ordering = ["-year", "-start_date"]
         constraints = [
@@ -213,7 +217,7 @@ class Participation(models.Model):
         "briefings.Claim", blank=True, related_name="sco_participations"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["summit_id", "capacity", "participant__name"]
@@ -273,7 +277,7 @@ class Meeting(models.Model):
     )
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_meetings")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["evidence"])
     history_links = {"participant_links": "participant"}
 
     class Meta:
@@ -314,7 +318,7 @@ class Milestone(models.Model):
     description = models.TextField(blank=True)
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_milestones")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["year", "date"]
