@@ -311,7 +311,9 @@ def actor_merge(*, keep, merge, by):
                 # An explicit through model is moved below as a foreign key, row by
                 # row, so its history shows the link re-pointed, not dropped.
                 continue
-            # Auto-created through tables (e.g. sco evidence) hold no other data.
+            # Auto-created through tables hold no other data. None points at actors
+            # today (sco evidence points at claims); rows written here bypass
+            # m2m_fields history, so such a field would need the manager's add/remove.
             through = relation.through
             source_field = relation.field.m2m_reverse_field_name()
             owner_field = relation.field.m2m_field_name()
