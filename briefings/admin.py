@@ -33,10 +33,11 @@ from briefings.forms import (
     ClaimAnnotationForm,
     ClaimCommentForm,
     ClaimCommentFormSet,
+    HistoryAdminForm,
     PublishedBriefingLinksFormSet,
     VersionedAdminForm,
 )
-from briefings.history import link_entries
+from briefings.history import HistoryChanges, link_entries, m2m_fields
 from briefings.models import (
     Actor,
     ActorAlias,
@@ -201,6 +202,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     interleaved, and a revert that restores the links too (services.history_revert).
     """
 
+    form = HistoryAdminForm
     object_history_list_template = "admin/history_list.html"
     object_history_form_template = "admin/versioned_history_form.html"
     # Links without a scheme are https, as they will be from Django 6.0 on.
@@ -225,6 +227,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
             record=record,
             by=request.user,
             obj=obj,
+            m2m={
+                f.name: form.cleaned_data[f.name]
+                for f in m2m_fields(self.model)
+                if f.name in form.cleaned_data
+            },
             correction_reason=getattr(obj, "_correction_reason", ""),
         )
         for text in revert.skipped:
@@ -239,6 +246,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def save_version(self, request, obj, change):
         """Write obj's historical record now that its link rows are saved too."""
         services.history_write(obj=obj, by=request.user, created=not change)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryChanges(self.model, historical_record)
 
     def render_history_view(self, request, template, context, **kwargs):
         page = context.get("page_obj")

@@ -4,6 +4,8 @@ only carries the extra state a browser round trip needs (the version the
 editor loaded, a correction's reason) and turns rule breaks into field errors.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from briefings import services
+from briefings.history import m2m_targets
 from briefings.models import (
     Actor,
     AttributionKind,
@@ -21,7 +24,41 @@ from briefings.models import (
 )
 
 
-class VersionedAdminForm(forms.ModelForm):
+class HistoryAdminForm(forms.ModelForm):
+    """
+    The admin form of a model with history. A revert form starts from the
+    version's many-to-many links; a time the editor left alone is saved as
+    stored, so a version records only what the editor changed.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = getattr(self.instance, "_history", None)
+        if record is None:
+            return
+        for m2m_field in record._history_m2m_fields:
+            if m2m_field.name in self.fields:
+                self.initial[m2m_field.name] = sorted(m2m_targets(record, m2m_field))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, field in self.fields.items():
+            # The admin's split date-time widget shows and sends whole seconds,
+            # so the form as sent would drop the stored microseconds.
+            value = cleaned_data.get(name)
+            if (
+                isinstance(value, datetime.datetime | datetime.time)
+                and not field.widget.supports_microseconds
+                and name not in self.changed_data
+            ):
+                # Not get_initial_for_field(): it drops the microseconds too.
+                stored = self.initial.get(name)
+                if isinstance(stored, type(value)) and stored.replace(microsecond=0) == value:
+                    cleaned_data[name] = stored
+        return cleaned_data
+
+
+class VersionedAdminForm(HistoryAdminForm):
     """
     Carry the version of the object the editor opened, so that a save from
     a stale form is refused with the editor's input kept, never applied.

@@ -6,6 +6,11 @@ aliases…) have history tables of their own. A model names the ones that are
 part of its own story in `history_links` ({related accessor: label}); this
 module reads them, for the admin's history page (one timeline of field and
 link changes) and for services.history_revert (links as of a version).
+
+Plain many-to-many fields with auto-created through tables (the SCO facts'
+evidence) are recorded by simple-history itself (`HistoricalRecords(m2m_fields=…)`):
+each version stores the links as they were. This module writes and reads those
+snapshots for versions services.history_write creates, and shows their changes.
 """
 
 from bisect import bisect
@@ -14,6 +19,9 @@ from datetime import datetime
 from itertools import groupby
 
 from django.db import models
+from django.utils.text import capfirst
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 # How an added or removed link row reads; a changed one ("~") lists its changes.
 SIGNS = {"+": "+", "-": "−"}
@@ -173,11 +181,14 @@ def describe_target(relation, row):
 
 def describe_related(row, fk):
     """Name the object a historical row's foreign key points at, even if it is gone."""
-    target = getattr(row, fk.name)
+    return describe_object(fk.related_model, getattr(row, fk.attname), getattr(row, fk.name))
+
+
+def describe_object(model, pk, target):
+    """Name a linked object; `target` is None if it no longer exists."""
     if target is None:
-        pk = getattr(row, fk.attname)
-        return "–" if pk is None else f"{fk.related_model._meta.verbose_name} #{pk} (deleted)"
-    if fk.related_model._meta.label == "briefings.Claim":
+        return "–" if pk is None else f"{model._meta.verbose_name} #{pk} (deleted)"
+    if model._meta.label == "briefings.Claim":
         # Claims have no name: their number is how editors refer to them.
         return f"#{target.pk} {target}"
     return str(target)
@@ -194,3 +205,95 @@ def link_state(relation, rows):
     """A comparable snapshot of link rows: {pk: values of every concrete field}."""
     names = [f.attname for f in relation.model._meta.concrete_fields]
     return {row.pk: tuple(getattr(row, name) for name in names) for row in rows}
+
+
+# Many-to-many fields recorded with each version --------------------------------
+
+
+def m2m_fields(model):
+    """Return the many-to-many fields whose links each version of `model` records."""
+    return list(model.history.model._history_m2m_fields)
+
+
+def m2m_targets(record, field):
+    """Return the ids a version's snapshot of the many-to-many `field` links to."""
+    target = field.m2m_reverse_field_name()
+    return set(getattr(record, field.name).values_list(f"{target}_id", flat=True))
+
+
+def current_targets(obj, field):
+    return set(getattr(obj, field.name).values_list("pk", flat=True))
+
+
+def record_m2m(record, obj):
+    """
+    Store obj's many-to-many links with its version `record`, as simple-history
+    does for the versions it writes on save (services.history_write writes its own).
+    """
+    for m2m in record._history_m2m_fields:
+        through = m2m.remote_field.through
+        snapshot = getattr(type(record), m2m.name).model
+        names = [f.attname for f in through._meta.concrete_fields]
+        rows = through.objects.filter(**{m2m.m2m_field_name(): obj.pk})
+        snapshot.objects.bulk_create(
+            snapshot(history=record, **{name: getattr(row, name) for name in names}) for row in rows
+        )
+
+
+def unchanged_since(obj, record):
+    """
+    Return whether obj is as its version `record` recorded it: the same fields
+    (those a diff compares), the same many-to-many links, and no link row
+    (history_links) changed since. A new version would show no change.
+    """
+    for f in record.tracked_fields:
+        if f.editable and getattr(obj, f.attname) != getattr(record, f.attname):
+            return False
+    for m2m in record._history_m2m_fields:
+        if current_targets(obj, m2m) != m2m_targets(record, m2m):
+            return False
+    return not any(
+        relation.history_for(obj.pk).filter(history_date__gt=record.history_date).exists()
+        for relation in link_relations(type(obj))
+    )
+
+
+class HistoryChanges(HistoricalRecordContextHelper):
+    """A version's changes for the history page; links as lines added and removed."""
+
+    def context_for_delta_changes(self, delta):
+        context = []
+        for change in delta.changes:
+            field = self.model._meta.get_field(change.field)
+            if field.many_to_many:
+                context.append(
+                    {"field": capfirst(field.verbose_name), "lines": m2m_lines(field, change)}
+                )
+            else:
+                shown = self.format_delta_change(change)
+                context.append({"field": shown.field, "old": shown.old, "new": shown.new})
+        return context
+
+
+def m2m_lines(field, change):
+    """Return the lines, as link_entries words them, for the links a change added and removed."""
+    target = field.m2m_reverse_field_name()
+
+    def by_pk(rows):
+        # Rows hold the linked objects, or DeletedObjects for those gone since.
+        return {row[target].pk: row[target] for row in rows}
+
+    old, new = by_pk(change.old), by_pk(change.new)
+    model = field.related_model
+    return [
+        f"{sign} {field.verbose_name}: {describe_object(model, pk, _existing(objects[pk]))}"
+        for sign, objects, pks in [
+            (SIGNS["+"], new, sorted(new.keys() - old.keys())),
+            (SIGNS["-"], old, sorted(old.keys() - new.keys())),
+        ]
+        for pk in pks
+    ]
+
+
+def _existing(obj):
+    return None if isinstance(obj, DeletedObject) else obj

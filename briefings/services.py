@@ -12,7 +12,14 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from briefings.anchoring import AnchorError, locate
-from briefings.history import link_relations, link_state
+from briefings.history import (
+    link_relations,
+    link_state,
+    m2m_fields,
+    m2m_targets,
+    record_m2m,
+    unchanged_since,
+)
 from briefings.models import (
     Actor,
     ActorAlias,
@@ -425,7 +432,9 @@ def actor_merge(*, keep, merge, by):
                 # An explicit through model is moved below as a foreign key, row by
                 # row, so its history shows the link re-pointed, not dropped.
                 continue
-            # Auto-created through tables (e.g. sco evidence) hold no other data.
+            # Auto-created through tables hold no other data. None points at actors
+            # today (sco evidence points at claims); rows written here bypass
+            # m2m_fields history, so such a field would need the manager's add/remove.
             through = relation.through
             source_field = relation.field.m2m_reverse_field_name()
             owner_field = relation.field.m2m_field_name()
@@ -483,11 +492,19 @@ def history_defer(obj):
 
 
 def history_write(*, obj, by, created=False):
-    """Write the historical record history_defer held back (if it still is)."""
+    """
+    Write the historical record history_defer held back (if it still is),
+    with obj's many-to-many links; none if obj is as its last version left it,
+    so the history holds one entry per real change.
+    """
     if obj.__dict__.pop("skip_history_when_saving", None) is None:
         return
+    last = None if created else obj.history.first()
+    if last is not None and unchanged_since(obj, last):
+        return
     obj._history_user = by
-    type(obj).history.bulk_history_create([obj], update=not created)
+    [record] = type(obj).history.bulk_history_create([obj], update=not created)
+    record_m2m(record, obj)
 
 
 # A revert restores what was written, not where a briefing stands in the
@@ -507,14 +524,16 @@ class Revert:
 
 
 @transaction.atomic
-def history_revert(*, record, by, obj=None, correction_reason=""):
+def history_revert(*, record, by, obj=None, m2m=None, correction_reason=""):
     """
-    Restore a historical record's object and its link rows (history_links,
-    recursively) to what they were at the record's date, as one recorded change.
+    Restore a historical record's object, its link rows (history_links,
+    recursively) and its recorded many-to-many links to what they were at the
+    record's date, as one recorded change.
 
-    `obj` is the object as the editor adjusted it on the revert form; by
-    default, the record's own values. A published briefing's revert that
-    changes what readers see is a correction and needs `correction_reason`.
+    `obj` is the object as the editor adjusted it on the revert form, and `m2m`
+    ({field name: objects}) the many-to-many links chosen there; by default,
+    the record's own. A published briefing's revert that changes what readers
+    see is a correction and needs `correction_reason`.
     """
     model = record.instance_type
     stored = model._default_manager.select_for_update().get(pk=record.instance.pk)
@@ -533,6 +552,7 @@ def history_revert(*, record, by, obj=None, correction_reason=""):
     else:
         obj.save()
     changed = _restore_links(obj, record.history_date, by, reason, result.skipped)
+    _restore_m2m(obj, record, m2m or {}, result.skipped)
     if isinstance(obj, Briefing) and stored.status == BriefingStatus.PUBLISHED:
         _check_published_revert(stored, obj, changed, by, correction_reason)
     history_write(obj=obj, by=by)
@@ -562,6 +582,20 @@ def _restore_links(parent, date, by, reason, skipped):
                 changed.add(relation.model)
             changed |= _restore_links(row, date, by, reason, skipped)
     return changed
+
+
+def _restore_m2m(obj, record, chosen, skipped):
+    """Set obj's recorded many-to-many links to the record's, or to those `chosen`."""
+    for m2m_field in m2m_fields(type(obj)):
+        model = m2m_field.related_model
+        then = m2m_targets(record, m2m_field)
+        existing = set(model._base_manager.filter(pk__in=then).values_list("pk", flat=True))
+        skipped += [
+            f"{m2m_field.verbose_name}: {model._meta.verbose_name} #{pk} no longer exists"
+            for pk in sorted(then - existing)
+        ]
+        # obj's history is deferred: its version records the links (history_write).
+        getattr(obj, m2m_field.name).set(chosen.get(m2m_field.name, existing))
 
 
 def _rows_with_missing_targets(relation, rows):

@@ -85,7 +85,7 @@ class Membership(models.Model):
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_memberships")
 
     objects = MembershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["status", "start_year", "state__name"]
@@ -168,6 +168,10 @@ class Summit(Event):
     )
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_summits")
 
+    # Event's HistoricalRecords(inherit=True) records Summit too, and reads the
+    # many-to-many fields to record with each version from this attribute.
+    _history_m2m_fields = ["evidence"]
+
     class Meta:
         ordering = ["-year", "-start_date"]
         constraints = [
@@ -230,7 +234,7 @@ class Participation(models.Model):
     )
 
     objects = ParticipationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["summit_id", "capacity", "participant__name"]
@@ -297,7 +301,7 @@ class Meeting(models.Model):
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_meetings")
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["evidence"])
     history_links = {"participant_links": "participant"}
 
     class Meta:
@@ -339,7 +343,7 @@ class Milestone(models.Model):
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_milestones")
 
     objects = FactQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["year", "date"]

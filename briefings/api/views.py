@@ -152,10 +152,13 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
         with transaction.atomic():
             self.check_if_match(serializer.instance)
             links = serializer.pop_links()
+            # One request, one version (none if nothing changed), dated after its links.
+            services.history_defer(serializer.instance)
             instance = serializer.save(**self.save_kwargs(serializer, creating=False))
             if links:
                 save_links(instance, serializer.Meta.links, links)
             self.after_save(instance, serializer)
+            services.history_write(obj=instance, by=self.request.user)
 
     def after_save(self, instance, serializer):
         """Workflow steps that follow the save (status changes, re-anchoring)."""
