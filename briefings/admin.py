@@ -6,6 +6,8 @@ Workflow, anchoring and merging rules live in briefings.services; the admin
 calls them so that the admin and the API follow one set of rules.
 """
 
+from contextvars import ContextVar
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
@@ -24,7 +26,7 @@ from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
-from briefings import services
+from briefings import editing, services
 from briefings.anchoring import AnchorError, locate
 from briefings.forms import (
     ArticleAdminForm,
@@ -56,6 +58,7 @@ from briefings.models import (
     ClaimEvidence,
     Correction,
     Event,
+    PendingChange,
     ReviewStatus,
     Source,
     Statement,
@@ -148,7 +151,10 @@ def annotated_body_html(body, claims):
 
 
 def claim_payload(claim):
-    """The claim as the annotation page's script edits it."""
+    """The claim as the annotation page's script edits it (with its pending change, if any)."""
+    about = getattr(claim, "proposed_about", None)
+    if about is None:
+        about = [link.actor for link in claim.actor_links.all()]
     return {
         "id": claim.pk,
         "version": claim.version,
@@ -165,12 +171,11 @@ def claim_payload(claim):
         if claim.channel_id
         else None,
         "claim_type": claim.claim_type,
-        "about": [
-            {"id": link.actor_id, "text": str(link.actor)} for link in claim.actor_links.all()
-        ],
+        "about": [{"id": actor.pk, "text": str(actor)} for actor in about],
         "verdict": claim.verdict,
         "rationale": claim.rationale,
         "editor_note": claim.editor_note,
+        "pending": getattr(claim, "has_pending", False),
         "admin_url": reverse("admin:briefings_claim_change", args=[claim.pk]),
     }
 
@@ -328,6 +333,142 @@ class VersionedAdmin(HistoryAdmin):
         if action != "ping":
             return json_error("Say “ping” or “leave” in the action field.", 400)
         return JsonResponse({"others": services.edit_presence_join(obj=obj, user=request.user)})
+
+
+# A refusal a write service raised while saving a change form, shown on that form.
+_refusal = ContextVar("refusal", default=None)
+
+
+def refusal_errors(error):
+    """[(field or None, messages)] of a ValidationError."""
+    if hasattr(error, "error_dict"):
+        return [(name, errors) for name, errors in error.message_dict.items()]
+    return [(None, error.messages)]
+
+
+class ReviewedAdmin(VersionedAdmin):
+    """
+    Claims and briefings, which readers see: the change form saves through
+    briefings.editing (the one write path), shows the pending change an
+    editor's save made, and gives reviewers Approve and Discard.
+    """
+
+    change_form_template = "admin/reviewed_change_form.html"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            if request.method != "POST":
+                raise
+            # Nothing was saved (the view is atomic): show the same input with the reason.
+            token = _refusal.set(refusal)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            finally:
+                _refusal.reset(token)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = _refusal.get()
+        if refusal is None:
+            return form
+
+        class RefusedForm(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                for name, errors in refusal_errors(refusal):
+                    self.add_error(name if name in self.fields else None, errors)
+                return cleaned_data
+
+        return RefusedForm
+
+    def get_object(self, request, object_id, from_field=None):
+        """The object as its editors go on editing it: with its pending change applied."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and getattr(obj, "_history", None) is None:
+            obj, _ = editing.with_pending(obj)
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        # A revert goes through services.history_revert; every other save
+        # through editing, in save_related, once the inlines are known.
+        if getattr(obj, "_history", None) is not None:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        edit = self.save_edit(request, form, formsets, change)
+        if edit.is_pending:
+            self.message_user(
+                request,
+                "Readers see this "
+                f"{self.opts.verbose_name}: your change waits for a reviewer's approval, and "
+                "readers keep seeing the approved version until then.",
+                messages.WARNING,
+            )
+        for correction in edit.corrections:
+            self.message_user(
+                request, f"Correction recorded on “{correction.briefing}”.", messages.INFO
+            )
+
+    def save_edit(self, request, form, formsets, change):
+        """Save the form and its inlines through the model's write service; return the Edit."""
+        raise NotImplementedError
+
+    def form_data(self, form, names):
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            pending = PendingChange.objects.filter(**{self.opts.model_name: obj}).first()
+            context["pending_change"] = pending
+            if pending is not None:
+                context["pending_rows"] = editing.pending_rows(pending)
+            context["can_approve"] = editing.can_review(request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/pending/<str:decision>/",
+                self.admin_site.admin_view(self.pending_view),
+                name="{}_{}_pending".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def pending_view(self, request, object_id, decision):
+        """Approve or discard the object's pending change (POST from its change page)."""
+        if request.method != "POST" or decision not in ("approve", "discard"):
+            return json_error("POST to …/pending/approve/ or …/pending/discard/.", 405)
+        obj = self.get_object(request, unquote(object_id))
+        change = obj and PendingChange.objects.filter(**{self.opts.model_name: obj}).first()
+        url = (
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            if obj
+            else None
+        )
+        if change is None:
+            self.message_user(request, "There is no pending change here.", messages.ERROR)
+            return HttpResponseRedirect(url or reverse("admin:index"))
+        try:
+            if decision == "approve":
+                edit = editing.change_approve(
+                    change=change, by=request.user, reason=request.POST.get("approve_reason", "")
+                )
+                done = "Approved: readers now see this change"
+                if edit.corrections:
+                    done += f", recorded as a correction on {len(edit.corrections)} briefing(s)"
+            else:
+                editing.change_discard(change=change, by=request.user)
+                done = "Discarded the pending change; readers keep the approved version"
+        except (PermissionDenied, ValidationError) as error:
+            reason = "; ".join(getattr(error, "messages", None) or [str(error)])
+            self.message_user(request, f"Not done — {reason}", messages.ERROR)
+        else:
+            self.message_user(request, f"{done}.", messages.SUCCESS)
+        return HttpResponseRedirect(url)
 
 
 # Sources and actors ----------------------------------------------------------
@@ -576,13 +717,23 @@ class ArticleAdmin(VersionedAdmin):
             orphan_message(request, obj, orphaned)
 
     def workspace_claims(self, article):
+        """The article's claims as editors go on editing them: pending changes applied."""
         claims = list(
             article.claims.select_related("speaker", "channel")
             .prefetch_related("actor_links__actor")
             .annotate(open_comment_count=Count("comments", filter=Q(comments__is_resolved=False)))
             .order_by("start", "pk")
         )
+        pending = {
+            change.claim_id: change
+            for change in PendingChange.objects.filter(claim__article=article)
+        }
+        public = set(Claim.objects.public().filter(article=article).values_list("pk", flat=True))
         for claim in claims:
+            claim.is_public = claim.pk in public
+            claim.has_pending = claim.pk in pending
+            if claim.has_pending:
+                claim.proposed_about = editing.apply_pending(claim, pending[claim.pk]).get("about")
             claim.verdict_marker = VERDICT_MARKERS[claim.verdict]
         return claims
 
@@ -625,26 +776,40 @@ class ArticleAdmin(VersionedAdmin):
                 409,
             )
         claim_id = request.POST.get("claim")
+        initial = {}
         if claim_id:
             claim = article.claims.filter(pk=claim_id).first() if claim_id.isdigit() else None
             if claim is None:
                 return json_error("No such claim here.", 404)
             allowed = request.user.has_perm("briefings.change_claim")
+            change = PendingChange.objects.filter(claim=claim).first()
+            proposed = editing.apply_pending(claim, change) if change else {}
+            if "about" in proposed:
+                initial["about"] = proposed["about"]
         else:
             claim = Claim(article=article, created_by=request.user)
             allowed = request.user.has_perm("briefings.add_claim")
         if not allowed:
             return json_error("You may not edit claims.", 403)
         claim.article = article
-        form = ClaimAnnotationForm(request.POST, instance=claim)
-        if not form.is_valid():
-            errors = {field: list(messages_) for field, messages_ in form.errors.items()}
-            return JsonResponse({"errors": errors}, status=400)
-        claim = form.save(commit=False)
-        claim.refresh_context()
-        claim._change_reason = "Annotated on the article page"
-        services.claim_annotate(claim=claim, about=form.cleaned_data["about"], by=request.user)
-        return self.workspace_response(request, article, claim=claim)
+        with transaction.atomic():
+            # The form's version check locks the row until the save is done.
+            form = ClaimAnnotationForm(request.POST, instance=claim, initial=initial)
+            if not form.is_valid():
+                errors = {field: list(messages_) for field, messages_ in form.errors.items()}
+                return JsonResponse({"errors": errors}, status=400)
+            names = form.changed_data if claim.pk else list(form.cleaned_data)
+            data = {name: form.cleaned_data[name] for name in names if name in editing.CLAIM_FIELDS}
+            try:
+                edit = editing.claim_save(
+                    claim=claim,
+                    data=data,
+                    by=request.user,
+                    expected_version=form.cleaned_data.get("edit_version"),
+                )
+            except ValidationError as error:
+                return JsonResponse({"errors": dict(refusal_errors(error))}, status=400)
+        return self.workspace_response(request, article, claim=edit.obj, pending=edit.is_pending)
 
     def claim_retire_view(self, request, object_id, claim_id):
         """
@@ -658,22 +823,37 @@ class ArticleAdmin(VersionedAdmin):
         if claim is None:
             return json_error("No such claim on this article.", 404)
         try:
-            services.claim_retire(claim=claim, by=request.user)
+            edit = editing.claim_retire(
+                claim=claim, by=request.user, reason=request.POST.get("reason", "")
+            )
         except PermissionDenied as error:
             return json_error(str(error), 403)
+        except ValidationError as error:
+            return JsonResponse({"errors": dict(refusal_errors(error))}, status=400)
+        done = (
+            f"Claim #{claim.pk}: readers see it, so its retirement waits for a reviewer."
+            if edit.is_pending
+            else f"Retired claim #{claim.pk}."
+        )
         if "application/json" in request.headers.get("Accept", ""):
-            return self.workspace_response(request, article, claim=claim)
-        self.message_user(request, f"Retired claim #{claim.pk}.", messages.SUCCESS)
+            return self.workspace_response(request, article, claim=claim, message=done)
+        self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse("admin:briefings_article_change", args=[article.pk]) + "#annotator"
         )
 
-    def workspace_response(self, request, article, claim):
+    def workspace_response(self, request, article, claim, pending=False, message=""):
         """The workspace after a write, for the page's script to redraw itself."""
         claims = self.workspace_claims(article)
         context = self.workspace_context(request, article, claims)
+        if pending:
+            message = (
+                f"Claim #{claim.pk}: readers see it, so your change waits for a reviewer; "
+                "they keep seeing the approved version until then."
+            )
         return JsonResponse(
             {
+                "message": message,
                 "claim": context["claims_payload"][claim.pk],
                 "claims": context["claims_payload"],
                 "body_html": context["body_html"],
@@ -766,7 +946,7 @@ class ClaimActionForm(ActionForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(VersionedAdmin):
+class ClaimAdmin(ReviewedAdmin):
     action_form = ClaimActionForm
     list_display = [
         "__str__",
@@ -925,9 +1105,33 @@ class ClaimAdmin(VersionedAdmin):
             "admin/briefings/claim/discussion.html", {"threads": comment_threads(comments)}
         )
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not ClaimComment:
-            return super().save_formset(request, form, formset, change)
+    def save_edit(self, request, form, formsets, change):
+        data = self.form_data(form, editing.CLAIM_FIELDS)
+        if not change:
+            form.instance.created_by = request.user
+        for formset in formsets:
+            rows = [
+                row.cleaned_data
+                for row in formset.forms
+                if row.cleaned_data and not row.cleaned_data.get("DELETE")
+            ]
+            if formset.model is ClaimActor and formset.has_changed():
+                data["about"] = [row["actor"] for row in rows]
+            elif formset.model is ClaimEvidence and formset.has_changed():
+                data["evidence"] = [{"source": row["source"], "note": row["note"]} for row in rows]
+        edit = editing.claim_save(
+            claim=form.instance,
+            data=data,
+            by=request.user,
+            expected_version=form.cleaned_data.get("edit_version"),
+        )
+        for formset in formsets:
+            if formset.model is ClaimComment:
+                formset.instance = edit.obj
+                self.save_comments(request, formset)
+        return edit
+
+    def save_comments(self, request, formset):
         for comment in formset.save(commit=False):
             if comment.pk is None:
                 services.comment_create(comment=comment, by=request.user)
@@ -941,27 +1145,34 @@ class ClaimAdmin(VersionedAdmin):
         for comment in formset.deleted_objects:
             services.comment_delete(comment=comment, by=request.user)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
     def has_review_permission(self, request):
         return request.user.has_perm(services.REVIEW_CLAIM_PERMISSION)
 
     def _each(self, request, queryset, write, done):
-        """Apply write to each claim; report how many succeeded and why others did not."""
-        count, refused = 0, []
+        """
+        Apply write (returning an editing.Edit) to each claim; report how many
+        were changed, how many wait for a reviewer, and why others were refused.
+        """
+        count, waiting, refused = 0, 0, []
         for claim in queryset:
             try:
-                write(claim)
+                edit = write(claim)
             except (PermissionDenied, ValidationError, AnchorError) as error:
                 reason = "; ".join(getattr(error, "messages", None) or [str(error)])
                 refused.append(f"#{claim.pk}: {reason}")
             else:
-                count += 1
+                if getattr(edit, "is_pending", False):
+                    waiting += 1
+                else:
+                    count += 1
         if count:
             self.message_user(request, f"{done} {count} claim(s).", messages.SUCCESS)
+        if waiting:
+            self.message_user(
+                request,
+                f"{waiting} claim(s) that readers see: your change waits for a reviewer.",
+                messages.WARNING,
+            )
         if refused:
             self.message_user(request, "Not changed — " + " · ".join(refused), messages.ERROR)
 
@@ -970,7 +1181,7 @@ class ClaimAdmin(VersionedAdmin):
         self._each(
             request,
             queryset,
-            lambda claim: services.claim_review(claim=claim, by=request.user),
+            lambda claim: editing.claim_review(claim=claim, by=request.user),
             "Marked reviewed:",
         )
 
@@ -979,7 +1190,7 @@ class ClaimAdmin(VersionedAdmin):
         self._each(
             request,
             queryset,
-            lambda claim: services.claim_review(
+            lambda claim: editing.claim_review(
                 claim=claim, by=request.user, status=ReviewStatus.UNREVIEWED
             ),
             "Marked unreviewed:",
@@ -991,30 +1202,56 @@ class ClaimAdmin(VersionedAdmin):
         if verdict not in Verdict.values:
             self.message_user(request, "Choose the verdict to set.", messages.ERROR)
             return
-
-        def write(claim):
-            claim.verdict = verdict
-            claim._change_reason = f"Verdict set to {Verdict(verdict).label}"
-            claim.save()
-
-        self._each(request, queryset, write, f"Verdict “{Verdict(verdict).label}” set on")
+        self._each(
+            request,
+            queryset,
+            lambda claim: editing.claim_save(
+                claim=claim, data={"verdict": verdict}, by=request.user
+            ),
+            f"Verdict “{Verdict(verdict).label}” set on",
+        )
 
     @admin.action(description="Re-anchor orphaned claims by their quote", permissions=["change"])
     def reanchor_by_quote(self, request, queryset):
         def write(claim):
             span = locate(claim.article.body, claim.quote, claim.prefix, claim.suffix)
-            services.claim_reanchor(claim=claim, start=span.start, end=span.end)
+            return editing.claim_reanchor(
+                claim=claim, start=span.start, end=span.end, by=request.user
+            )
 
         self._each(request, queryset.orphaned().select_related("article"), write, "Re-anchored")
 
-    @admin.action(description="Retire selected claims", permissions=["change"])
+    @admin.action(description="Retire selected claims…", permissions=["change"])
     def retire(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda claim: services.claim_retire(claim=claim, by=request.user),
-            "Retired",
-        )
+        """
+        Retire after a confirmation page; claims readers see need a reason,
+        which becomes the correction shown on their briefings.
+        """
+        claims = list(queryset.select_related("speaker").order_by("pk"))
+        public = {
+            claim.pk for claim in Claim.objects.public().filter(pk__in=[c.pk for c in claims])
+        }
+        if request.POST.get("confirm"):
+            reason = request.POST.get("reason", "")
+            self._each(
+                request,
+                claims,
+                lambda claim: editing.claim_retire(claim=claim, by=request.user, reason=reason),
+                "Retired",
+            )
+            return None
+        for claim in claims:
+            claim.is_public = claim.pk in public
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Retire claims",
+            "opts": self.model._meta,
+            "claims": claims,
+            "any_public": bool(public),
+            "can_review": editing.can_review(request.user),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/briefings/claim/retire_confirm.html", context)
 
 
 def comment_threads(comments):

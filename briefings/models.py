@@ -1136,3 +1136,51 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction to {self.briefing} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Change control after publication ---------------------------------------------
+
+
+class PendingChange(models.Model):
+    """
+    An editor's change to a claim or briefing that readers see, waiting for a
+    reviewer. The row itself keeps the approved state, so every reader path
+    shows what was approved; `data` holds the proposed values (field names as
+    in the API, related objects by id) until a reviewer approves or discards it.
+    """
+
+    claim = models.OneToOneField(
+        Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="pending_change"
+    )
+    briefing = models.OneToOneField(
+        Briefing, on_delete=models.CASCADE, null=True, blank=True, related_name="pending_change"
+    )
+    data = models.JSONField(default=dict)
+    note = models.TextField(blank=True, help_text="The editor's note for the reviewer.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=True, briefing__isnull=False)
+                | Q(claim__isnull=False, briefing__isnull=True),
+                name="briefings_pendingchange_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"Pending change to {self.target}"
+
+    @property
+    def target(self):
+        return self.claim if self.claim_id else self.briefing

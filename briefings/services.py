@@ -29,6 +29,7 @@ from briefings.models import (
     BriefingArticle,
     BriefingClaim,
     BriefingStatus,
+    Claim,
     ClaimActor,
     ClaimComment,
     Correction,
@@ -152,29 +153,18 @@ def briefing_archive(*, briefing, by):
 
 
 # Reader-visible briefing fields: changing one after publication is a correction.
-BRIEFING_PUBLIC_FIELDS = ("title", "lede", "analysis", "event", "published_at")
+BRIEFING_PUBLIC_FIELDS = ("slug", "title", "lede", "analysis", "event")
 
 
 def briefing_record_correction(*, briefing, by, reason, changed_fields):
-    """Record a public correction to a published briefing."""
+    """Record a public correction to a published briefing; its feed entry is updated with it."""
     if not reason.strip():
         raise ValidationError({"reason": "Say, for readers, why the briefing was corrected."})
-    return Correction.objects.create(
+    correction = Correction.objects.create(
         briefing=briefing, created_by=by, reason=reason.strip(), changed_fields=changed_fields
     )
-
-
-def claim_review(*, claim, by, status=ReviewStatus.REVIEWED):
-    """Mark a claim reviewed (or retired, or back to unreviewed); reviewers only."""
-    if not (by.is_active and by.has_perm(REVIEW_CLAIM_PERMISSION)):
-        raise PermissionDenied("Only a reviewer can review claims.")
-    claim.review_status = status
-    if status == ReviewStatus.UNREVIEWED:
-        claim.reviewed_by, claim.reviewed_at = None, None
-    else:
-        claim.reviewed_by, claim.reviewed_at = by, timezone.now()
-    claim.save()
-    return claim
+    Briefing.objects.filter(pk=briefing.pk).update(updated_at=correction.created_at)
+    return correction
 
 
 # Articles and anchoring ------------------------------------------------------
@@ -214,30 +204,6 @@ def article_update_body(*, article, body, orphan=True):
     return [claim for claim, _ in lost]
 
 
-def claim_reanchor(*, claim, start, end):
-    """Anchor a claim (an orphan, or one being moved) to body[start:end] of its article."""
-    body = claim.article.body
-    claim.start, claim.end = start, end
-    claim.quote = body[start:end] if 0 <= start < end <= len(body) else claim.quote
-    errors = claim.span_errors(body)
-    if errors:
-        raise ValidationError(errors)
-    claim.refresh_context()
-    claim.save()
-    return claim
-
-
-def claim_retire(*, claim, by):
-    """Retire a claim an editor gives up on (e.g. an orphan whose text is gone)."""
-    if not (by.is_active and by.has_perm("briefings.change_claim")):
-        raise PermissionDenied("You do not have permission to change claims.")
-    claim.review_status = ReviewStatus.RETIRED
-    claim.reviewed_by, claim.reviewed_at = by, timezone.now()
-    claim._change_reason, claim._history_user = "Retired", by
-    claim.save()
-    return claim
-
-
 @transaction.atomic
 def claim_set_about(*, claim, actors, by=None):
     """
@@ -255,17 +221,6 @@ def claim_set_about(*, claim, actors, by=None):
         link = ClaimActor(claim=claim, actor=actor)
         link._history_user = by
         link.save()
-
-
-@transaction.atomic
-def claim_annotate(*, claim, about, by):
-    """Save a claim made or edited on the annotation page, with the actors it is about."""
-    created = claim._state.adding
-    history_defer(claim)
-    claim.save()
-    claim_set_about(claim=claim, actors=about, by=by)
-    history_write(obj=claim, by=by, created=created)
-    return claim
 
 
 # Comments for the reviewer ---------------------------------------------------
@@ -537,6 +492,7 @@ def history_revert(*, record, by, obj=None, m2m=None, correction_reason=""):
     """
     model = record.instance_type
     stored = model._default_manager.select_for_update().get(pk=record.instance.pk)
+    _check_may_revert(stored, by)
     obj = record.instance if obj is None else obj
     obj._state.adding = False
     for name in REVERT_KEEPS.get(model, ()) + (("version",) if hasattr(stored, "version") else ()):
@@ -557,6 +513,18 @@ def history_revert(*, record, by, obj=None, m2m=None, correction_reason=""):
         _check_published_revert(stored, obj, changed, by, correction_reason)
     history_write(obj=obj, by=by)
     return result
+
+
+def _check_may_revert(stored, by):
+    """What readers see changes only through a reviewer: an editor's revert would skip review."""
+    reviewer_only = {Claim: REVIEW_CLAIM_PERMISSION, Briefing: PUBLISH_PERMISSION}
+    permission = reviewer_only.get(type(stored))
+    if permission and not by.has_perm(permission):
+        if type(stored).objects.public().filter(pk=stored.pk).exists():
+            raise PermissionDenied(
+                f"Readers see this {stored._meta.verbose_name}: only a reviewer can revert it. "
+                "Edit it instead, and your change will wait for review."
+            )
 
 
 def _restore_links(parent, date, by, reason, skipped):

@@ -283,7 +283,7 @@
     claims = data.claims;
     body.innerHTML = data.body_html;
     list.innerHTML = data.list_html;
-    status.textContent = `Saved claim #${data.claim.id}.`;
+    status.textContent = data.message || `Saved claim #${data.claim.id}.`;
     openClaim(data.claim.id);
     for (const mark of body.querySelectorAll(`mark[data-claim="${data.claim.id}"]`)) {
       mark.classList.add("just-saved");
@@ -297,6 +297,9 @@
       return;
     }
     event.preventDefault();
+    if (!window.confirm("Retire this claim? It leaves every public page.")) {
+      return;
+    }
     status.textContent = "Retiring…";
     let data;
     try {
@@ -320,7 +323,7 @@
     if (form && field("claim").value === String(data.claim.id)) {
       closeForm();
     }
-    status.textContent = `Retired claim #${data.claim.id}.`;
+    status.textContent = data.message || `Retired claim #${data.claim.id}.`;
   }
 
   // Wiring ----------------------------------------------------------------------

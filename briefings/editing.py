@@ -1,0 +1,750 @@
+"""
+The one write path for claims and briefings, with change control after
+publication (as Wagtail keeps a live and a latest revision).
+
+Every path that changes a claim or a briefing (admin forms and inlines, bulk
+actions, the annotation workspace, the API, imports, revert) calls
+`claim_save` or `briefing_save` with explicit arguments. Readers always see
+the row, which holds the last approved state:
+
+- a change by someone who may not review, to something readers see now, is
+  kept as a PendingChange; staff see the claim as "changed since review";
+- a reviewer's change (or approval of a pending one) is written to the row,
+  and when readers already saw what it changes it is a public Correction on
+  every published briefing that shows it;
+- a change to a reviewed claim readers do not see yet sends it back to review.
+
+`data` holds field values by name (related objects as instances) and, for
+links, "about" (actors), "evidence" (dicts of source and note) on claims and
+"key_claims" (dicts of claim and comment), "articles", "actors", "authors" on
+briefings, lists in the editor's order. Only the names given are changed.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from briefings import services
+from briefings.anchoring import context_around
+from briefings.models import (
+    Actor,
+    Article,
+    Briefing,
+    BriefingActor,
+    BriefingArticle,
+    BriefingAuthor,
+    BriefingClaim,
+    Claim,
+    ClaimEvidence,
+    PendingChange,
+    ReviewStatus,
+    Source,
+)
+
+# What readers see of a claim: changing it after review needs a reviewer.
+CLAIM_REVIEWED_FIELDS = (
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "speaker",
+    "speaker_role",
+    "attribution_kind",
+    "cue",
+    "quote_type",
+    "channel",
+    "claim_type",
+    "event",
+    "statement",
+    "said_date",
+    "said_date_text",
+    "verdict",
+    "rationale",
+)
+CLAIM_LINKS = ("about", "evidence")
+# Internal, and written at once whoever writes it.
+CLAIM_INTERNAL_FIELDS = ("editor_note",)
+# Everything a claim's editors write: the article only when the claim is made.
+CLAIM_FIELDS = ("article", *CLAIM_REVIEWED_FIELDS, *CLAIM_INTERNAL_FIELDS, *CLAIM_LINKS)
+# Retiring a public claim is a change readers see, so it can wait for review too.
+RETIRE = "retire"
+
+BRIEFING_PUBLIC_FIELDS = services.BRIEFING_PUBLIC_FIELDS
+BRIEFING_LINKS = ("key_claims", "articles", "actors", "authors")
+
+
+@dataclass
+class Edit:
+    """What a save did: the object as stored now, and the change still awaiting review."""
+
+    obj: models.Model
+    pending: PendingChange | None = None
+    corrections: tuple = ()
+
+    @property
+    def is_pending(self):
+        return self.pending is not None
+
+
+def can_review(user):
+    return user.is_active and user.has_perm(services.REVIEW_CLAIM_PERMISSION)
+
+
+def is_public(obj):
+    """Whether readers see obj now (the model's one visibility rule)."""
+    return obj.pk is not None and type(obj).objects.public().filter(pk=obj.pk).exists()
+
+
+# Encoding values for a pending change ------------------------------------------
+
+
+def _encode_value(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def _encode_link(name, item):
+    """A link as JSON: a dict of ids and values, or an id."""
+    if isinstance(item, dict):
+        return {key: _encode_value(value) for key, value in item.items()}
+    return _encode_value(item)
+
+
+def encode(data):
+    """Return data with related objects as ids and dates as ISO text (JSON-safe)."""
+    encoded = {}
+    for name, value in data.items():
+        if isinstance(value, list | tuple):
+            encoded[name] = [_encode_link(name, item) for item in value]
+        else:
+            encoded[name] = _encode_value(value)
+    return encoded
+
+
+LINK_TARGETS = {
+    "about": Actor,
+    "evidence": Source,
+    "key_claims": Claim,
+    "articles": Article,
+    "actors": Actor,
+}
+
+
+def _related(model, pk, name):
+    if pk is None:
+        return None
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        raise ValidationError(
+            {name: f"The {model._meta.verbose_name} #{pk} no longer exists; edit the change."}
+        )
+    return obj
+
+
+def decode(model, encoded):
+    """The inverse of encode, for `model`'s fields and links."""
+    from django.contrib.auth import get_user_model
+
+    data = {}
+    for name, value in encoded.items():
+        if name == RETIRE:
+            data[name] = value
+        elif name in LINK_TARGETS or name == "authors":
+            target = get_user_model() if name == "authors" else LINK_TARGETS[name]
+            items = []
+            for item in value:
+                if isinstance(item, dict):
+                    key = "source" if name == "evidence" else "claim"
+                    items.append({**item, key: _related(target, item[key], name)})
+                else:
+                    items.append(_related(target, item, name))
+            data[name] = items
+        else:
+            field = model._meta.get_field(name)
+            if field.is_relation:
+                data[name] = _related(field.related_model, value, name)
+            else:
+                data[name] = field.to_python(value)
+    return data
+
+
+# What is stored now ------------------------------------------------------------
+
+
+def claim_state(claim):
+    """The claim's reader-visible values and links as stored, encoded."""
+    state = {
+        name: _encode_value(getattr(claim, _attname(Claim, name))) for name in CLAIM_REVIEWED_FIELDS
+    }
+    state["about"] = sorted(claim.actor_links.values_list("actor_id", flat=True))
+    state["evidence"] = [
+        {"source": source, "note": note}
+        for source, note in claim.evidence_links.order_by("source_id").values_list(
+            "source_id", "note"
+        )
+    ]
+    return state
+
+
+def briefing_state(briefing):
+    """The briefing's reader-visible values and links as stored, encoded."""
+    state = {
+        name: _encode_value(getattr(briefing, _attname(Briefing, name)))
+        for name in BRIEFING_PUBLIC_FIELDS
+    }
+    state["key_claims"] = [
+        {"claim": claim, "comment": comment}
+        for claim, comment in briefing.claim_links.order_by("position", "pk").values_list(
+            "claim_id", "comment"
+        )
+    ]
+    state["articles"] = list(
+        briefing.article_links.order_by("position", "pk").values_list("article_id", flat=True)
+    )
+    state["actors"] = sorted(briefing.actor_links.values_list("actor_id", flat=True))
+    state["authors"] = sorted(briefing.author_links.values_list("user_id", flat=True))
+    return state
+
+
+def _attname(model, name):
+    return model._meta.get_field(name).attname
+
+
+def _normalise(name, value):
+    """Compare link lists as sets where their order carries no meaning."""
+    if name in ("about", "actors", "authors"):
+        return sorted(value)
+    if name == "evidence":
+        return sorted(value, key=lambda item: item["source"])
+    return value
+
+
+def _changes(proposed, base):
+    return {
+        name: value
+        for name, value in proposed.items()
+        if _normalise(name, value) != _normalise(name, base.get(name))
+    }
+
+
+def with_pending(obj):
+    """Return obj's values overlaid with its pending change, for editors to go on editing."""
+    change = PendingChange.objects.filter(**{obj._meta.model_name: obj}).first()
+    if change is not None:
+        apply_pending(obj, change)
+    return obj, change
+
+
+def apply_pending(obj, change):
+    """Set obj's fields (in memory) to the change's proposed values; return its proposed links."""
+    links = {}
+    for name, value in decode(type(obj), change.data).items():
+        if name in LINK_TARGETS or name in ("authors", RETIRE):
+            links[name] = value
+        else:
+            setattr(obj, name, value)
+    return links
+
+
+def pending_rows(change):
+    """[(field label, approved value, proposed value)] in words, for reviewers to compare."""
+    obj = type(change.target)._default_manager.get(pk=change.target.pk)
+    model = type(obj)
+    state = claim_state(obj) if model is Claim else briefing_state(obj)
+    rows = []
+    for name, proposed in change.data.items():
+        if name == RETIRE:
+            rows.append(("Status", obj.get_review_status_display(), "Retired"))
+            continue
+        label = name.replace("_", " ").capitalize()
+        rows.append((label, _words(model, name, state.get(name)), _words(model, name, proposed)))
+    return rows
+
+
+def _words(model, name, encoded):
+    """An encoded value as a reviewer reads it: names, not ids."""
+    if encoded in (None, "", []):
+        return "—"
+    value = decode(model, {name: encoded})[name]
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            if isinstance(item, dict):
+                target = item.get("claim") or item.get("source")
+                extra = item.get("comment") or item.get("note")
+                parts.append(f"{target}" + (f" ({extra})" if extra else ""))
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    field = model._meta.get_field(name)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return str(value)
+
+
+# Claims ------------------------------------------------------------------------
+
+
+def _check_can_change_claims(by, creating=False):
+    action = "add" if creating else "change"
+    if not (by.is_active and by.has_perm(f"briefings.{action}_claim")):
+        raise PermissionDenied(f"You do not have permission to {action} claims.")
+
+
+def _lock(model, pk, expected_version):
+    stored = model._default_manager.select_for_update().get(pk=pk)
+    if expected_version is not None and stored.version != int(expected_version):
+        raise services.StaleEdit(stored, expected_version)
+    return stored
+
+
+@transaction.atomic
+def claim_save(*, claim, data, by, expected_version=None, reason="", note=""):
+    """
+    Create the claim (no pk yet: `claim` carries its article) or change it
+    with `data`; see the module docstring for who changes what, and when.
+    Return an Edit.
+    """
+    creating = claim.pk is None
+    _check_can_change_claims(by, creating)
+    if creating:
+        return _claim_create(claim=claim, data=data, by=by)
+    stored = _lock(Claim, claim.pk, expected_version)
+    if "article" in data and data["article"] != stored.article:
+        raise ValidationError({"article": "A claim stays on its article; make a new claim there."})
+    data = _with_context(stored, {k: v for k, v in data.items() if k != "article"})
+    pending = PendingChange.objects.filter(claim=stored).first()
+    approved = claim_state(stored)
+    base = {**approved, **(pending.data if pending else {})}
+    internal = {name: data[name] for name in CLAIM_INTERNAL_FIELDS if name in data}
+    changes = _changes(encode({k: v for k, v in data.items() if k not in internal}), base)
+    public = is_public(stored)
+    if public and (changes or pending) and not can_review(by):
+        return _stage(stored, pending, changes, approved, by, note, internal)
+    applied = {**(pending.data if pending else {}), **changes}
+    if pending:
+        pending.delete()
+    corrections = _claim_apply(stored, applied, internal, by, public, reason or note)
+    return Edit(stored, corrections=corrections)
+
+
+def _with_context(stored, data):
+    """A span moved without its context gets it from the body, to be found again after edits."""
+    if not {"start", "end"} & set(data) or {"prefix", "suffix"} & set(data):
+        return data
+    start, end = data.get("start", stored.start), data.get("end", stored.end)
+    body = stored.article.body
+    if start is None or end is None or not (0 <= start < end <= len(body)):
+        return data
+    prefix, suffix = context_around(body, start, end)
+    return {**data, "prefix": prefix, "suffix": suffix}
+
+
+def _claim_create(*, claim, data, by):
+    fields = {k: v for k, v in data.items() if k not in CLAIM_LINKS}
+    for name, value in fields.items():
+        setattr(claim, name, value)
+    claim.created_by = claim.created_by or by
+    claim.review_status, claim.reviewed_by, claim.reviewed_at = ReviewStatus.UNREVIEWED, None, None
+    if claim.start is not None and claim.end is not None and not ({"prefix", "suffix"} & set(data)):
+        claim.refresh_context()
+    claim.full_clean(validate_unique=False, validate_constraints=False)
+    services.history_defer(claim)
+    claim.save()
+    _save_claim_links(claim, data, by)
+    services.history_write(obj=claim, by=by, created=True)
+    return Edit(claim)
+
+
+def _stage(stored, pending, changes, approved, by, note, internal):
+    """Keep the changes readers would see as a pending change; write internal ones now."""
+    if RETIRE not in changes:
+        _validate_claim(stored, decode(Claim, changes))
+    pending = pending or PendingChange(claim=stored, created_by=by)
+    proposed = {**pending.data, **changes}
+    # A value set back to the approved one is no longer a change.
+    pending.data = {k: v for k, v in proposed.items() if k == RETIRE or v != approved.get(k)}
+    pending.updated_by = by
+    if note:
+        pending.note = note
+    if pending.data:
+        pending.save()
+    elif pending.pk:
+        pending.delete()
+        pending = None
+    else:
+        pending = None
+    if internal:
+        for name, value in internal.items():
+            setattr(stored, name, value)
+        stored._change_reason = "Internal note changed"
+        stored.save()
+    else:
+        # Editors who loaded the claim before this change must reload it.
+        Claim.objects.filter(pk=stored.pk).update(version=F("version") + 1)
+        stored.version += 1
+    return Edit(stored, pending=pending)
+
+
+def _validate_claim(stored, values):
+    """Check the claim as it would be with `values`, without saving it."""
+    candidate = Claim.objects.get(pk=stored.pk)
+    for name, value in values.items():
+        if name not in CLAIM_LINKS:
+            setattr(candidate, name, value)
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def _claim_apply(stored, applied, internal, by, public, reason):
+    """Write approved changes to the row; record corrections where readers saw it."""
+    if RETIRE in applied:
+        return _claim_retire_now(stored, by, public, reason)
+    values = decode(Claim, applied)
+    for name, value in {**values, **internal}.items():
+        if name not in CLAIM_LINKS:
+            setattr(stored, name, value)
+    reviewed_change = [name for name in applied if name in CLAIM_REVIEWED_FIELDS + CLAIM_LINKS]
+    if not (applied or internal):
+        return ()
+    if reviewed_change and not can_review(by) and stored.review_status == ReviewStatus.REVIEWED:
+        # Not public yet, but reviewed: a change means another review.
+        stored.review_status, stored.reviewed_by, stored.reviewed_at = (
+            ReviewStatus.UNREVIEWED,
+            None,
+            None,
+        )
+    stored.full_clean(validate_unique=False, validate_constraints=False)
+    services.history_defer(stored)
+    stored.save()
+    _save_claim_links(stored, values, by)
+    services.history_write(obj=stored, by=by)
+    if public and reviewed_change:
+        return _claim_corrections(stored, by, reason, reviewed_change)
+    return ()
+
+
+def _save_claim_links(claim, values, by):
+    if "about" in values:
+        services.claim_set_about(claim=claim, actors=values["about"], by=by)
+    if "evidence" in values:
+        wanted = {item["source"].pk: item for item in values["evidence"]}
+        for link in claim.evidence_links.all():
+            item = wanted.pop(link.source_id, None)
+            link._history_user = by
+            if item is None:
+                link.delete()
+            elif link.note != item.get("note", ""):
+                link.note = item.get("note", "")
+                link.save()
+        for item in wanted.values():
+            link = ClaimEvidence(claim=claim, source=item["source"], note=item.get("note", ""))
+            link._history_user = by
+            link.save()
+
+
+def _claim_corrections(claim, by, reason, changed):
+    """A public Correction on each published briefing that shows the claim as a key claim."""
+    briefings = Briefing.objects.public().filter(claim_links__claim=claim)
+    reason = reason.strip() or (
+        f"Claim #{claim.pk} (“{_short(claim.quote)}”) was corrected: {', '.join(changed)}."
+    )
+    return tuple(
+        services.briefing_record_correction(
+            briefing=briefing,
+            by=by,
+            reason=reason,
+            changed_fields=[f"key claim #{claim.pk}: {name}" for name in changed],
+        )
+        for briefing in briefings
+    )
+
+
+def _short(text, length=60):
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@transaction.atomic
+def claim_retire(*, claim, by, reason="", expected_version=None):
+    """
+    Retire a claim an editor gives up on (e.g. an orphan whose text is gone).
+    Readers saw a public claim: an editor's retirement waits for a reviewer,
+    and a reviewer's needs a reason, shown as a correction.
+    """
+    _check_can_change_claims(by)
+    stored = _lock(Claim, claim.pk, expected_version)
+    public = is_public(stored)
+    if public and not can_review(by):
+        pending = PendingChange.objects.filter(claim=stored).first()
+        return _stage(stored, pending, {RETIRE: True}, {}, by, reason, {})
+    if public and not reason.strip():
+        raise ValidationError(
+            {"reason": "Readers see this claim: say, for them, why it is retired."}
+        )
+    PendingChange.objects.filter(claim=stored).delete()
+    return Edit(stored, corrections=_claim_retire_now(stored, by, public, reason))
+
+
+def _claim_retire_now(stored, by, public, reason):
+    stored.review_status = ReviewStatus.RETIRED
+    stored.reviewed_by, stored.reviewed_at = by, timezone.now()
+    stored._change_reason, stored._history_user = "Retired", by
+    stored.save()
+    if public:
+        reason = reason.strip() or f"Claim #{stored.pk} (“{_short(stored.quote)}”) was withdrawn."
+        return _claim_corrections(stored, by, reason, ["retired"])
+    return ()
+
+
+# Briefings ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def briefing_save(*, briefing, data, by, expected_version=None, reason="", note=""):
+    """
+    Create the briefing (no pk yet) or change it with `data`. A published
+    briefing's change waits for a reviewer when made by an editor; a
+    reviewer's is a correction and needs a `reason` for readers. Key claims
+    of a published briefing must be reviewed. The workflow status moves
+    through services.briefing_set_status, not here.
+    """
+    if not services.can_edit(by):
+        raise PermissionDenied("You do not have permission to change briefings.")
+    if briefing.pk is None:
+        return _briefing_create(briefing=briefing, data=data, by=by)
+    stored = _lock(Briefing, briefing.pk, expected_version)
+    pending = PendingChange.objects.filter(briefing=stored).first()
+    approved = briefing_state(stored)
+    base = {**approved, **(pending.data if pending else {})}
+    changes = _changes(encode(data), base)
+    public = is_public(stored)
+    if public:
+        _check_key_claims_reviewed(stored, decode(Briefing, changes).get("key_claims"))
+    if public and (changes or pending) and not services.can_publish(by):
+        return _briefing_stage(stored, pending, changes, approved, by, note)
+    applied = {**(pending.data if pending else {}), **changes}
+    if public and applied and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "correction_reason": "The briefing is published and you changed what readers "
+                f"see ({', '.join(applied)}): give a reason for the correction."
+            }
+        )
+    if pending:
+        pending.delete()
+    if not applied:
+        return Edit(stored)
+    _briefing_apply(stored, decode(Briefing, applied), by)
+    corrections = ()
+    if public:
+        corrections = (
+            services.briefing_record_correction(
+                briefing=stored, by=by, reason=reason, changed_fields=list(applied)
+            ),
+        )
+    return Edit(stored, corrections=corrections)
+
+
+def _briefing_create(*, briefing, data, by):
+    briefing.created_by = briefing.created_by or by
+    _briefing_apply(briefing, data, by, created=True)
+    return Edit(briefing)
+
+
+def _briefing_stage(stored, pending, changes, approved, by, note):
+    pending = pending or PendingChange(briefing=stored, created_by=by)
+    proposed = {**pending.data, **changes}
+    pending.data = {k: v for k, v in proposed.items() if v != approved.get(k)}
+    pending.updated_by = by
+    if note:
+        pending.note = note
+    if pending.data:
+        pending.save()
+    elif pending.pk:
+        pending.delete()
+        pending = None
+    else:
+        pending = None
+    Briefing.objects.filter(pk=stored.pk).update(version=F("version") + 1)
+    stored.version += 1
+    return Edit(stored, pending=pending)
+
+
+def _check_key_claims_reviewed(briefing, key_claims):
+    """Readers see only reviewed claims: a published briefing takes no other key claim."""
+    if key_claims is None:
+        return
+    unreviewed = [
+        item["claim"] for item in key_claims if item["claim"].review_status != ReviewStatus.REVIEWED
+    ]
+    if unreviewed:
+        names = "; ".join(f"#{claim.pk} {claim}" for claim in unreviewed)
+        raise ValidationError(
+            {
+                "key_claims": "The briefing is published; these key claims are not "
+                f"reviewed: {names}."
+            }
+        )
+
+
+def _briefing_apply(briefing, values, by, created=False):
+    for name, value in values.items():
+        if name not in BRIEFING_LINKS:
+            setattr(briefing, name, value)
+    briefing.full_clean(validate_unique=False, validate_constraints=False)
+    services.history_defer(briefing)
+    briefing.save()
+    if "key_claims" in values:
+        _sync_rows(
+            briefing.claim_links,
+            BriefingClaim,
+            "claim",
+            [
+                (item["claim"], {"comment": item.get("comment", "")})
+                for item in values["key_claims"]
+            ],
+            briefing,
+            by,
+        )
+    if "articles" in values:
+        _sync_rows(
+            briefing.article_links,
+            BriefingArticle,
+            "article",
+            [(a, {}) for a in values["articles"]],
+            briefing,
+            by,
+        )
+    if "actors" in values:
+        _sync_rows(
+            briefing.actor_links,
+            BriefingActor,
+            "actor",
+            [(a, {}) for a in values["actors"]],
+            briefing,
+            by,
+        )
+    if "authors" in values:
+        _sync_rows(
+            briefing.author_links,
+            BriefingAuthor,
+            "user",
+            [(u, {}) for u in values["authors"]],
+            briefing,
+            by,
+        )
+    services.history_write(obj=briefing, by=by, created=created)
+
+
+def _sync_rows(manager, model, key, wanted, briefing, by):
+    """
+    Make the briefing's link rows exactly `wanted` ([(target, extra values)]),
+    in order where the rows have a position; each row saved so history records it.
+    """
+    ordered = any(field.name == "position" for field in model._meta.fields)
+    existing = {getattr(link, f"{key}_id"): link for link in manager.all()}
+    keep = {target.pk for target, _ in wanted}
+    for target_id, link in existing.items():
+        if target_id not in keep:
+            link._history_user = by
+            link.delete()
+    for position, (target, extra) in enumerate(wanted):
+        values = {**extra, **({"position": position} if ordered else {})}
+        link = existing.get(target.pk)
+        if link is None:
+            link = model(briefing=briefing, **{key: target}, **values)
+        elif all(getattr(link, name) == value for name, value in values.items()):
+            continue
+        else:
+            for name, value in values.items():
+                setattr(link, name, value)
+        link._history_user = by
+        link.save()
+
+
+# Approval ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_approve(*, change, by, reason=""):
+    """
+    A reviewer approves a pending change: it is written to the row, and if
+    readers saw what it changes, recorded as a correction with `reason` (by
+    default the editor's note, or a sentence naming what changed).
+    """
+    if not can_review(by):
+        raise PermissionDenied("Only a reviewer can approve a change.")
+    reason = reason.strip() or change.note.strip()
+    if change.claim_id:
+        return claim_save(claim=change.claim, data={}, by=by, reason=reason)
+    briefing = change.briefing
+    reason = reason or f"Updated: {', '.join(change.data)}."
+    return briefing_save(briefing=briefing, data={}, by=by, reason=reason)
+
+
+@transaction.atomic
+def change_discard(*, change, by):
+    """A reviewer, or the editor who proposed it, drops a pending change; readers never saw it."""
+    if not (can_review(by) or change.created_by_id == by.pk):
+        raise PermissionDenied("Only a reviewer or the change's author can discard it.")
+    change._history_user = by
+    change.delete()
+
+
+# Review and anchoring ----------------------------------------------------------
+
+
+@transaction.atomic
+def claim_review(*, claim, by, status=ReviewStatus.REVIEWED, reason=""):
+    """
+    Set a claim's review state; reviewers only. Marking a claim with a pending
+    change reviewed approves that change. Taking a public claim back out of
+    review hides it from readers, which is a correction too.
+    """
+    if not can_review(by):
+        raise PermissionDenied("Only a reviewer can review claims.")
+    if status == ReviewStatus.RETIRED:
+        return claim_retire(claim=claim, by=by, reason=reason).obj
+    change = PendingChange.objects.filter(claim=claim).first()
+    if change and status == ReviewStatus.REVIEWED:
+        change_approve(change=change, by=by, reason=reason)
+    stored = _lock(Claim, claim.pk, None)
+    public = is_public(stored)
+    stored.review_status = status
+    if status == ReviewStatus.UNREVIEWED:
+        stored.reviewed_by, stored.reviewed_at = None, None
+    else:
+        stored.reviewed_by, stored.reviewed_at = by, timezone.now()
+    stored._change_reason = f"Review: {ReviewStatus(status).label}"
+    stored.save()
+    if public and status == ReviewStatus.UNREVIEWED:
+        reason = (
+            reason.strip() or f"Claim #{stored.pk} (“{_short(stored.quote)}”) is being re-checked."
+        )
+        _claim_corrections(stored, by, reason, ["withdrawn for review"])
+    return stored
+
+
+def claim_reanchor(*, claim, start, end, by, expected_version=None):
+    """Anchor a claim (an orphan, or one being moved) to body[start:end] of its article."""
+    body = claim.article.body
+    if not (0 <= start < end <= len(body)):
+        raise ValidationError(
+            {"end": f"The span {start}–{end} is not inside the article's {len(body)} characters."}
+        )
+    prefix, suffix = context_around(body, start, end)
+    data = {
+        "start": start,
+        "end": end,
+        "quote": body[start:end],
+        "prefix": prefix,
+        "suffix": suffix,
+    }
+    return claim_save(claim=claim, data=data, by=by, expected_version=expected_version)
