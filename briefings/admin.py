@@ -20,7 +20,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
@@ -28,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from briefings import editing, services
 from briefings.anchoring import AnchorError, locate
+from briefings.annotate import VERDICT_MARKERS, workspace_html
 from briefings.forms import (
     ArticleAdminForm,
     BriefingAdminForm,
@@ -69,19 +70,6 @@ admin.site.site_header = "Briefings newsroom"
 admin.site.site_title = "Briefings admin"
 admin.site.index_title = "Newsroom"
 
-# A verdict is never told by colour alone: each has a marker too.
-VERDICT_MARKERS = {
-    Verdict.UNVERIFIED: "?",
-    Verdict.ACCURATE: "✓",
-    Verdict.MOSTLY_ACCURATE: "≈",
-    Verdict.MISLEADING: "!",
-    Verdict.FALSE: "✗",
-    Verdict.UNVERIFIABLE: "∅",
-    Verdict.OPINION: "✎",
-}
-# Nesting levels drawn distinctly; deeper ones share the last level's style.
-MAX_MARK_LEVEL = 3
-
 
 def admin_link(obj, text=None):
     """Link to obj's admin change page."""
@@ -99,55 +87,6 @@ def verdict_badge(verdict):
         VERDICT_MARKERS[verdict],
         Verdict(verdict).label,
     )
-
-
-def mark_levels(claims):
-    """
-    Give each anchored claim a drawing level so that overlapping claims get
-    distinct underlines: the lowest level no overlapping earlier claim uses.
-    """
-    levels, placed = {}, []
-    for claim in claims:
-        used = {levels[other.pk] for other in placed if other.end > claim.start}
-        level = next(n for n in range(len(placed) + 1) if n not in used)
-        levels[claim.pk] = min(level, MAX_MARK_LEVEL)
-        placed.append(claim)
-    return levels
-
-
-def annotated_body_html(body, claims):
-    """
-    Return body as HTML with a <mark> per claim around each stretch of text it
-    covers; overlapping and nested claims nest their marks, outermost first.
-
-    Only the body contributes text nodes (markers are CSS generated content),
-    so the page's DOM text is exactly the body and selections map to offsets.
-    """
-    anchored = sorted(
-        (claim for claim in claims if claim.start is not None),
-        key=lambda claim: (claim.start, -claim.end, claim.pk),
-    )
-    levels = mark_levels(anchored)
-    cuts = sorted({0, len(body), *(c.start for c in anchored), *(c.end for c in anchored)})
-    parts = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
-        covering = [claim for claim in anchored if claim.start <= start and end <= claim.end]
-        for claim in covering:
-            parts.append(
-                format_html(
-                    '<mark class="claim verdict-{} level-{}{}" data-claim="{}" data-marker="{}"'
-                    ' title="{}">',
-                    claim.verdict,
-                    levels[claim.pk],
-                    " claim-start" if claim.start == start else "",
-                    claim.pk,
-                    f"#{claim.pk} {VERDICT_MARKERS[claim.verdict]}",
-                    f"Claim #{claim.pk} · {claim.get_verdict_display()} · {claim.attribution_text}",
-                )
-            )
-        parts.append(escape(body[start:end]))
-        parts.append("</mark>" * len(covering))
-    return mark_safe("".join(parts))
 
 
 def claim_payload(claim):
@@ -741,7 +680,7 @@ class ArticleAdmin(VersionedAdmin):
         anchored = [claim for claim in claims if claim.start is not None]
         return {
             "article": article,
-            "body_html": annotated_body_html(article.body, claims),
+            "body_html": workspace_html(article.body, claims),
             "anchored_claims": anchored,
             "orphaned_claims": [
                 claim

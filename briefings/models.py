@@ -136,9 +136,6 @@ class Source(VersionedModel):
     def get_absolute_url(self):
         return reverse_one("briefings:source-detail", self.slug)
 
-    def natural_key(self):
-        return (self.slug,)
-
     def in_words(self):
         """How a claim came through this source: “an official release”, or an outlet's name."""
         if self.kind in (SourceKind.OUTLET, SourceKind.OTHER):
@@ -234,9 +231,6 @@ class Actor(VersionedModel):
 
     def get_absolute_url(self):
         return reverse_one("briefings:actor-detail", self.slug)
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def wikidata_url(self):
@@ -407,9 +401,6 @@ class Event(VersionedModel):
     def get_absolute_url(self):
         return reverse_one("briefings:event-detail", self.slug)
 
-    def natural_key(self):
-        return (self.slug,)
-
 
 # Articles --------------------------------------------------------------------
 
@@ -475,9 +466,6 @@ class Article(VersionedModel):
 
     def get_absolute_url(self):
         return reverse_one("briefings:article-detail", self.slug)
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 # Claims ----------------------------------------------------------------------
@@ -569,10 +557,6 @@ class ClaimQuerySet(VisibleQuerySet):
     def orphaned(self):
         """Claims whose quote could not be found again after their article changed."""
         return self.filter(start__isnull=True).exclude(review_status=ReviewStatus.RETIRED)
-
-    def for_actor(self, actor):
-        """Claims the actor made or that are about the actor."""
-        return self.filter(Q(speaker=actor) | Q(actor_links__actor=actor)).distinct()
 
 
 class Claim(VersionedModel):
@@ -1033,8 +1017,6 @@ class Briefing(VersionedModel):
     def get_absolute_url(self):
         return reverse_one("briefings:briefing-detail", self.slug)
 
-    def natural_key(self):
-        return (self.slug,)
 
 
 class BriefingArticle(models.Model):

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from briefings import services
-from briefings.admin import annotated_body_html
+from briefings.annotate import workspace_html
 from briefings.models import Actor, ActorAlias, Claim, ClaimActor, ReviewStatus, Verdict
 from tests import factories
 
@@ -118,7 +118,7 @@ class AnnotatedBodyTests(TestCase):
     def test_text_of_the_rendered_body_is_the_body(self):
         article = factories.ArticleFactory(body="a <b> & c")
         claim = factories.ClaimFactory(article=article, quote="<b>")
-        html = annotated_body_html(article.body, [claim])
+        html = workspace_html(article.body, [claim])
         self.assertIn("&lt;b&gt;", html)
         self.assertIn(f'data-claim="{claim.pk}"', html)
 
@@ -127,7 +127,7 @@ class AnnotatedBodyTests(TestCase):
         outer = factories.ClaimFactory(article=article, quote="one two three")
         inner = factories.ClaimFactory(article=article, quote="two")
         overlapping = factories.ClaimFactory(article=article, quote="three four")
-        html = annotated_body_html(article.body, [outer, inner, overlapping])
+        html = workspace_html(article.body, [outer, inner, overlapping])
         self.assertIn(
             f'data-claim="{outer.pk}" data-marker="#{outer.pk} ?" title=', html.split("two")[0]
         )

@@ -1,8 +1,13 @@
 """The annotated article body: marks for plain, overlapping and nested spans."""
 
-from django.test import SimpleTestCase
+from unittest import mock
 
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
+
+from briefings import annotate
 from briefings.annotate import Span, render
+from tests import factories
 
 
 def span(claim_id, start, end, verdict="accurate"):
@@ -41,3 +46,26 @@ class AnnotateTests(SimpleTestCase):
 
     def test_unmarked_text_and_blank_lines(self):
         self.assertEqual(render("one\n\ntwo", []), "<p>one</p>\n<p>two</p>\n")
+
+
+class OneRendererTests(TestCase):
+    def test_article_page_and_workspace_show_the_one_renderers_output(self):
+        briefing = factories.published_briefing(claims=2)
+        article = briefing.articles.get()
+        outputs = []
+
+        def recording(*args, **kwargs):
+            outputs.append(render(*args, **kwargs))
+            return outputs[-1]
+
+        self.client.force_login(factories.editor())
+        with mock.patch.object(annotate, "render", side_effect=recording):
+            public = self.client.get(article.get_absolute_url())
+            workspace = self.client.get(
+                reverse("admin:briefings_article_change", args=[article.pk])
+            )
+        self.assertEqual(len(outputs), 2)
+        self.assertContains(public, outputs[0])
+        self.assertContains(workspace, outputs[1])
+        self.assertIn("<mark", outputs[0])
+        self.assertIn("<mark", outputs[1])

@@ -3,8 +3,8 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError, UniqueConstraint
 from django.test import TestCase
 from django.utils import timezone
 
@@ -34,36 +34,56 @@ from tests.factories import (
 
 
 class RefusedMixin:
-    def assertRefusedByDatabase(self, *constraints):
-        """Context manager: the write must raise IntegrityError naming one of `constraints`."""
-        return _Refused(self, constraints)
+    def assertRefusedByDatabase(self, row, constraint):
+        """
+        Save `row`, which must break `constraint` and no other rule, and expect
+        the database to refuse it with an IntegrityError naming `constraint`.
+        """
+        # The database reports only the first rule a row breaks (PostgreSQL
+        # checks in name order, SQLite in declaration order), so a row breaking
+        # two would let the wrong one pass the test. Django evaluates each rule
+        # on its own: exactly one may fail.
+        broken = []
+        for validate in (row.validate_unique, row.validate_constraints):
+            try:
+                validate()
+            except ValidationError as error:
+                broken += error.messages
+        self.assertEqual(len(broken), 1, f"the row breaks {len(broken)} rules: {broken}")
+        with self.assertRaises(IntegrityError) as refused, transaction.atomic():
+            row.save()
+        if connection.vendor == "sqlite":
+            self.assertEqual(str(refused.exception), sqlite_refusal(row, constraint))
+        else:
+            self.assertIn(f'constraint "{constraint}"', str(refused.exception))
 
 
-class _Refused:
-    def __init__(self, test, constraints):
-        self.test, self.constraints = test, constraints
-
-    def __enter__(self):
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
-
-    def __exit__(self, kind, error, traceback):
-        self.atomic.__exit__(kind, error, traceback)
-        self.test.assertIsNotNone(kind, "the database accepted the write")
-        self.test.assertTrue(issubclass(kind, IntegrityError), f"{kind.__name__}: {error}")
-        # SQLite names CHECK constraints in its message; PostgreSQL names every kind.
-        if self.constraints and "CHECK" in str(error).upper():
-            self.test.assertTrue(
-                any(name in str(error) for name in self.constraints),
-                f"{error} names none of {self.constraints}",
-            )
-        return True
+def sqlite_refusal(row, constraint):
+    """Return SQLite's message: it names a CHECK rule, but only the columns of a UNIQUE one."""
+    meta = row._meta
+    rule = next((rule for rule in meta.constraints if rule.name == constraint), None)
+    if rule is None:
+        # A field's own unique=True, which PostgreSQL names <table>_<column>_key.
+        columns = [
+            field.column
+            for field in meta.concrete_fields
+            if field.unique and f"{meta.db_table}_{field.column}_key" == constraint
+        ]
+    elif isinstance(rule, UniqueConstraint):
+        columns = [meta.get_field(name).column for name in rule.fields]
+    else:
+        return f"CHECK constraint failed: {constraint}"
+    return "UNIQUE constraint failed: " + ", ".join(f"{meta.db_table}.{c}" for c in columns)
 
 
 class ClaimSpanTests(RefusedMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.article = ArticleFactory(body="😀 Привет 中文: they said “yes” and “yes” again.")
+        cls.speaker = ActorFactory()
+
+    def claim(self, **fields):
+        return ClaimFactory.build(article=self.article, speaker=self.speaker, **fields)
 
     def test_span_is_counted_in_code_points(self):
         claim = ClaimFactory(article=self.article, quote="they said")
@@ -71,19 +91,27 @@ class ClaimSpanTests(RefusedMixin, TestCase):
         claim.full_clean()
 
     def test_span_must_start_before_it_ends(self):
-        # Either check catches a reversed span; which one reports it varies by database.
-        with self.assertRefusedByDatabase(
-            "briefings_claim_span_ordered", "briefings_claim_quote_fits_span"
-        ):
-            ClaimFactory(article=self.article, quote="they said", start=22, end=13)
+        # No row breaks this rule alone: a reversed span is shorter than any
+        # quote, so quote_fits_span fails too. Evaluate this rule by itself.
+        claim = self.claim(quote="they said", start=22, end=13)
+        (span_ordered,) = (
+            rule for rule in Claim._meta.constraints if rule.name == "briefings_claim_span_ordered"
+        )
+        with self.assertRaisesMessage(ValidationError, "briefings_claim_span_ordered"):
+            span_ordered.validate(Claim, claim)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            claim.save()
 
     def test_span_length_must_equal_quote_length(self):
-        with self.assertRefusedByDatabase("briefings_claim_quote_fits_span"):
-            ClaimFactory(article=self.article, quote="they said", start=13, end=21)
+        self.assertRefusedByDatabase(
+            self.claim(quote="they said", start=13, end=21), "briefings_claim_quote_fits_span"
+        )
 
     def test_quote_must_not_be_empty(self):
-        with self.assertRefusedByDatabase():
-            ClaimFactory(article=self.article, quote="", start=0, end=0)
+        # Without a span, as an orphaned claim, so no span rule can trip first.
+        self.assertRefusedByDatabase(
+            self.claim(quote="", start=None, end=None), "briefings_claim_quote_not_empty"
+        )
 
     def test_span_must_match_quote(self):
         claim = ClaimFactory.build(
@@ -101,8 +129,12 @@ class ClaimSpanTests(RefusedMixin, TestCase):
             claim.full_clean()
 
     def test_half_a_span_is_refused(self):
-        with self.assertRefusedByDatabase("briefings_claim_span_ordered"):
-            ClaimFactory(article=self.article, quote="they said", start=13, end=None)
+        for start, end in ((13, None), (None, 22)):
+            with self.subTest(start=start, end=end):
+                self.assertRefusedByDatabase(
+                    self.claim(quote="they said", start=start, end=end),
+                    "briefings_claim_span_ordered",
+                )
 
     def test_repeated_quote_needs_context(self):
         with self.assertRaisesMessage(AnchorError, "occurs 2 times"):
@@ -112,17 +144,32 @@ class ClaimSpanTests(RefusedMixin, TestCase):
 
 
 class AttributionTests(RefusedMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = ArticleFactory()
+
+    def claim(self, **fields):
+        return ClaimFactory.build(article=self.article, **fields)
+
     def test_assertion_has_no_speaker(self):
-        with self.assertRefusedByDatabase("briefings_claim_attribution_consistent"):
-            ClaimFactory(attribution_kind="assertion", quote_type="none")
+        self.assertRefusedByDatabase(
+            self.claim(speaker=ActorFactory(), attribution_kind="assertion", quote_type="none"),
+            "briefings_claim_attribution_consistent",
+        )
 
     def test_attributed_claim_needs_a_speaker(self):
-        with self.assertRefusedByDatabase("briefings_claim_attribution_consistent"):
-            ClaimFactory(speaker=None, attribution_kind="reported", quote_type="indirect")
+        self.assertRefusedByDatabase(
+            self.claim(speaker=None, attribution_kind="reported", quote_type="indirect"),
+            "briefings_claim_attribution_consistent",
+        )
 
     def test_direct_quote_is_quoted(self):
-        with self.assertRefusedByDatabase("briefings_claim_direct_quote_is_quoted"):
-            ClaimFactory(attribution_kind="direct_quote", quote_type="indirect")
+        self.assertRefusedByDatabase(
+            self.claim(
+                speaker=ActorFactory(), attribution_kind="direct_quote", quote_type="indirect"
+            ),
+            "briefings_claim_direct_quote_is_quoted",
+        )
 
     def test_attribution_in_words_drops_a_dangling_that(self):
         claim = ClaimFactory(
@@ -153,52 +200,59 @@ class AttributionTests(RefusedMixin, TestCase):
 class ChoiceAndUniquenessTests(RefusedMixin, TestCase):
     def test_invalid_choice_values_are_refused_by_the_database(self):
         claim = ClaimFactory(attribution_kind="reported", quote_type="indirect")
-        for field in ("verdict", "quote_type", "claim_type", "review_status"):
-            with (
-                self.subTest(field=field),
-                self.assertRefusedByDatabase(f"briefings_claim_{field}"),
-            ):
-                Claim.objects.filter(pk=claim.pk).update(**{field: "nonsense"})
+        fields = ("verdict", "quote_type", "claim_type", "attribution_kind", "review_status")
+        for field in fields:
+            with self.subTest(field=field):
+                row = Claim.objects.get(pk=claim.pk)
+                setattr(row, field, "nonsense")
+                # Any status but unreviewed needs a review time.
+                row.reviewed_at = timezone.now()
+                self.assertRefusedByDatabase(row, f"briefings_claim_{field}_valid")
         briefing = BriefingFactory(published=True)
-        with self.assertRefusedByDatabase("briefings_briefing_status_valid"):
-            Briefing.objects.filter(pk=briefing.pk).update(status="live")
+        briefing.status = "live"
+        self.assertRefusedByDatabase(briefing, "briefings_briefing_status_valid")
 
     def test_slugs_are_unique(self):
         ActorFactory(slug="putin")
-        with self.assertRefusedByDatabase():
-            ActorFactory(slug="putin")
+        self.assertRefusedByDatabase(ActorFactory.build(slug="putin"), "briefings_actor_slug_key")
 
     def test_wikidata_id_is_well_formed_and_unique(self):
         ActorFactory(wikidata_qid="Q7747")
-        with self.assertRefusedByDatabase():
-            ActorFactory(wikidata_qid="Q7747")
-        with self.assertRefusedByDatabase("briefings_actor_wikidata_qid_format"):
-            ActorFactory(wikidata_qid="7747")
+        self.assertRefusedByDatabase(
+            ActorFactory.build(wikidata_qid="Q7747"), "briefings_actor_wikidata_qid_unique"
+        )
+        self.assertRefusedByDatabase(
+            ActorFactory.build(wikidata_qid="7747"), "briefings_actor_wikidata_qid_format"
+        )
 
     def test_actors_without_wikidata_id_do_not_collide(self):
         ActorFactory(wikidata_qid="")
         ActorFactory(wikidata_qid="")
 
     def test_published_briefing_has_a_publish_date(self):
-        with self.assertRefusedByDatabase("briefings_briefing_published_has_date"):
-            BriefingFactory(status=BriefingStatus.PUBLISHED, published_at=None)
+        self.assertRefusedByDatabase(
+            BriefingFactory.build(status=BriefingStatus.PUBLISHED, published_at=None),
+            "briefings_briefing_published_has_date",
+        )
 
     def test_affiliation_cannot_end_before_it_starts(self):
-        with self.assertRefusedByDatabase("briefings_affiliation_dates_ordered"):
-            Affiliation.objects.create(
-                actor=ActorFactory(),
-                organisation=ActorFactory(),
-                kind="office",
-                start_date=datetime.date(2024, 1, 1),
-                end_date=datetime.date(2023, 1, 1),
-            )
+        affiliation = Affiliation(
+            actor=ActorFactory(),
+            organisation=ActorFactory(),
+            kind="office",
+            start_date=datetime.date(2024, 1, 1),
+            end_date=datetime.date(2023, 1, 1),
+        )
+        self.assertRefusedByDatabase(affiliation, "briefings_affiliation_dates_ordered")
 
 
 class ScoRuleTests(RefusedMixin, TestCase):
     def test_one_open_ended_membership_per_state(self):
         membership = MembershipFactory()
-        with self.assertRefusedByDatabase():
-            MembershipFactory(state=membership.state, status="observer")
+        self.assertRefusedByDatabase(
+            MembershipFactory.build(state=membership.state, status="observer"),
+            "sco_membership_one_open_per_state",
+        )
 
     def test_overlapping_membership_periods_are_refused(self):
         membership = MembershipFactory(status="observer", start_year=2005, end_year=2017)
@@ -208,17 +262,23 @@ class ScoRuleTests(RefusedMixin, TestCase):
         Membership(state=membership.state, status="member", start_year=2018).full_clean()
 
     def test_membership_cannot_end_before_it_starts(self):
-        with self.assertRefusedByDatabase("sco_membership_years_ordered"):
-            MembershipFactory(start_year=2020, end_year=2019)
+        self.assertRefusedByDatabase(
+            MembershipFactory.build(
+                state=ActorFactory(kind="state"), start_year=2020, end_year=2019
+            ),
+            "sco_membership_years_ordered",
+        )
 
     def test_represented_participant_names_a_representative(self):
-        with self.assertRefusedByDatabase("sco_participation_represented_has_representative"):
-            Participation.objects.create(
-                summit=SummitFactory(),
-                participant=ActorFactory(kind="state"),
-                capacity="member",
-                status="represented",
-            )
+        participation = Participation(
+            summit=SummitFactory(),
+            participant=ActorFactory(kind="state"),
+            capacity="member",
+            status="represented",
+        )
+        self.assertRefusedByDatabase(
+            participation, "sco_participation_represented_has_representative"
+        )
 
     def test_current_memberships_respect_dates(self):
         MembershipFactory(start_year=2001)

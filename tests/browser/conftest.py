@@ -75,6 +75,17 @@ def login(live_server):
     return log_in
 
 
+@pytest.fixture
+def seeds(transactional_db):
+    """Load the real seed file (seeds/astana.yaml and its article); return its one briefing."""
+    from django.core.management import call_command
+
+    from briefings.models import Briefing
+
+    call_command("load_seeds", verbosity=0)
+    return Briefing.objects.get()
+
+
 @pytest.fixture(autouse=True)
 def staff_groups(transactional_db):
     """

@@ -3,15 +3,14 @@ Readers' pages in headless Chromium at desktop and phone widths.
 
 Screenshots land in var/screenshots/ (git-ignored) for a person to look at.
 The session-wide `browser` fixture (Debian's Chromium) comes from
-tests/browser/conftest.py; the seed-like data comes from pages_fixtures.
+tests/browser/conftest.py, and so does `seeds`, which loads the real seed file.
 """
 
 from pathlib import Path
 
 import pytest
 
-from tests.browser.pages_fixtures import SLUG, build_astana
-
+SLUG = "putin-and-xi-meet-at-sco-summit-in-astana"  # the seed briefing
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 360}
 PAGES = {
@@ -49,11 +48,6 @@ CONTRAST_SCRIPT = """
 """
 
 
-@pytest.fixture
-def astana(transactional_db):
-    return build_astana()
-
-
 def shoot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"pages-{name}.png", full_page=True)
@@ -61,7 +55,7 @@ def shoot(page, name):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("device", WIDTHS)
-def test_reader_pages_fit_the_screen_and_are_screenshotted(live_server, astana, browser, device):
+def test_reader_pages_fit_the_screen_and_are_screenshotted(live_server, seeds, browser, device):
     width = WIDTHS[device]
     page = browser.new_page(viewport={"width": width, "height": 900})
     for name, path in PAGES.items():
@@ -76,7 +70,7 @@ def test_reader_pages_fit_the_screen_and_are_screenshotted(live_server, astana, 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("device", WIDTHS)
-def test_claim_expands_in_place_with_mouse_and_keyboard(live_server, astana, browser, device):
+def test_claim_expands_in_place_with_mouse_and_keyboard(live_server, seeds, browser, device):
     page = browser.new_page(viewport={"width": WIDTHS[device], "height": 900})
     page.goto(live_server.url + PAGES["briefing"])
     cards = page.locator("details.claim")
@@ -84,7 +78,7 @@ def test_claim_expands_in_place_with_mouse_and_keyboard(live_server, astana, bro
     assert not first.locator(".source-sentence").is_visible()
     first.locator("summary").click()
     assert first.locator(".source-sentence").is_visible()
-    assert "Example Wire" in first.locator("figcaption").inner_text()
+    assert "Outlet not recorded" in first.locator("figcaption").inner_text()
     second.locator("summary").focus()
     page.keyboard.press("Enter")
     assert second.locator(".source-sentence").is_visible()
@@ -93,10 +87,10 @@ def test_claim_expands_in_place_with_mouse_and_keyboard(live_server, astana, bro
 
 
 @pytest.mark.browser
-def test_highlight_in_the_article_opens_its_claim_card(live_server, astana, browser):
+def test_highlight_in_the_article_opens_its_claim_card(live_server, seeds, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + PAGES["briefing"])
-    claim_id = astana.key_claims.get(quote__startswith="Prime Minister Narendra Modi").pk
+    claim_id = seeds.key_claims.get(quote__startswith="Prime Minister Narendra Modi").pk
     page.locator(f'.article-body a[data-claim="{claim_id}"]').first.click()
     card = page.locator(f"#claim-{claim_id}")
     assert card.get_attribute("open") is not None
@@ -106,7 +100,7 @@ def test_highlight_in_the_article_opens_its_claim_card(live_server, astana, brow
 
 
 @pytest.mark.browser
-def test_text_and_verdicts_meet_contrast_minimum(live_server, astana, browser):
+def test_text_and_verdicts_meet_contrast_minimum(live_server, seeds, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     for path in (PAGES["briefing"], PAGES["sco"]):
         page.goto(live_server.url + path)
@@ -118,7 +112,7 @@ def test_text_and_verdicts_meet_contrast_minimum(live_server, astana, browser):
 
 
 @pytest.mark.browser
-def test_skip_link_is_first_and_focus_is_visible(live_server, astana, browser):
+def test_skip_link_is_first_and_focus_is_visible(live_server, seeds, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + PAGES["briefing"])
     page.keyboard.press("Tab")
