@@ -624,14 +624,17 @@ class ArticleAdmin(VersionedAdmin):
         if not allowed:
             return json_error("You may not edit claims.", 403)
         claim.article = article
-        form = ClaimAnnotationForm(request.POST, instance=claim)
-        if not form.is_valid():
-            errors = {field: list(messages_) for field, messages_ in form.errors.items()}
-            return JsonResponse({"errors": errors}, status=400)
-        claim = form.save(commit=False)
-        claim.refresh_context()
-        claim._change_reason = "Annotated on the article page"
-        services.claim_annotate(claim=claim, about=form.cleaned_data["about"], by=request.user)
+        # One transaction: the form's version check locks the claim's row until
+        # the save, and a lock outside a transaction is an error on PostgreSQL.
+        with transaction.atomic():
+            form = ClaimAnnotationForm(request.POST, instance=claim)
+            if not form.is_valid():
+                errors = {field: list(messages_) for field, messages_ in form.errors.items()}
+                return JsonResponse({"errors": errors}, status=400)
+            claim = form.save(commit=False)
+            claim.refresh_context()
+            claim._change_reason = "Annotated on the article page"
+            services.claim_annotate(claim=claim, about=form.cleaned_data["about"], by=request.user)
         return self.workspace_response(request, article, claim=claim)
 
     def claim_retire_view(self, request, object_id, claim_id):
