@@ -105,10 +105,12 @@ class ConditionalMixin:
         """
         header = self.request.headers.get("If-Match", "")
         if not header.strip():
+            lookup = self.lookup_url_kwarg or self.lookup_field
+            url = self.reverse_action("detail", kwargs={lookup: self.kwargs[lookup]})
             raise PreconditionRequired(
                 f"Writing to this {instance._meta.verbose_name} needs an If-Match header "
-                f"naming the version you change: GET {self.request.path} and send its "
-                "ETag header back as If-Match."
+                f"naming the version you change: GET {url} and send its ETag header back "
+                "as If-Match."
             )
         versions = if_match_versions(header)
         if versions is not None and instance.version not in versions:

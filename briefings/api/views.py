@@ -111,8 +111,9 @@ def jsonld_action(*, summary, description, responses):
 
 def written_fields(instance, names):
     """
-    Return the columns a save of the fields `names` writes: those, and every
-    field the model sets itself (version, updated_at, rendered HTML, digests).
+    Return the columns a save of the fields `names` writes: those, and the
+    fields no client writes (version, updated_at, rendered HTML, digests),
+    which save() derives. A derived field must be editable=False to be here.
     """
     derived = [
         field.name
