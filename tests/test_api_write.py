@@ -24,9 +24,19 @@ class APIClientMixin:
             url, json.dumps(data or {}), content_type="application/json", headers=headers or {}
         )
 
+    def write(self, method, url, data, obj):
+        """Send a write naming obj's stored version in If-Match, as a client that read it does."""
+        return self.send(method, url, data, headers={"If-Match": version_tag(obj)})
+
     def login(self, user):
         if user is not None:
             self.client.force_login(user)
+
+
+def version_tag(obj):
+    """An If-Match value for obj's stored version: ETags start "v<version>-"."""
+    obj.refresh_from_db(fields=["version"])
+    return f'"v{obj.version}-read"'
 
 
 class WriteData:
@@ -86,6 +96,16 @@ MODELS = {
 class PermissionMatrixTests(APIClientMixin, WriteData, TestCase):
     """anonymous / outsider / editor / reviewer × read draft / create / edit / publish."""
 
+    def stored(self, resource):
+        return {
+            "sources": self.source,
+            "actors": self.speaker,
+            "events": self.event,
+            "articles": self.article,
+            "claims": self.claim,
+            "briefings": self.draft,
+        }[resource]
+
     def detail(self, resource):
         return {
             "sources": "/api/v1/sources/outlet/",
@@ -137,12 +157,15 @@ class PermissionMatrixTests(APIClientMixin, WriteData, TestCase):
             self.login(getattr(self, who))
             for resource, change in changes.items():
                 with self.subTest(who=who, resource=resource):
-                    response = self.send("patch", self.detail(resource), change)
+                    response = self.write(
+                        "patch", self.detail(resource), change, self.stored(resource)
+                    )
                     self.assertEqual(response.status_code, status, response.content)
         self.client.logout()
         for resource, change in changes.items():
             with self.subTest(who=None, resource=resource):
-                self.assertEqual(self.send("patch", self.detail(resource), change).status_code, 401)
+                response = self.write("patch", self.detail(resource), change, self.stored(resource))
+                self.assertEqual(response.status_code, 401)
 
     def test_who_may_publish(self):
         self.claim.review_status = ReviewStatus.REVIEWED
@@ -151,13 +174,17 @@ class PermissionMatrixTests(APIClientMixin, WriteData, TestCase):
         self.draft.status = BriefingStatus.IN_REVIEW
         self.draft.save()
         self.login(self.editor)
-        response = self.send("patch", "/api/v1/briefings/draft/", {"status": "published"})
+        response = self.write(
+            "patch", "/api/v1/briefings/draft/", {"status": "published"}, self.draft
+        )
         self.assertEqual(response.status_code, 403)
         self.assertIn("Only a reviewer", response.json()["detail"])
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, BriefingStatus.IN_REVIEW)
         self.login(self.reviewer)
-        response = self.send("patch", "/api/v1/briefings/draft/", {"status": "published"})
+        response = self.write(
+            "patch", "/api/v1/briefings/draft/", {"status": "published"}, self.draft
+        )
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["status"], "published")
         self.assertIsNotNone(response.json()["published_at"])
@@ -177,20 +204,26 @@ class PermissionMatrixTests(APIClientMixin, WriteData, TestCase):
 class WorkflowTests(APIClientMixin, WriteData, TestCase):
     def test_editor_submits_for_review(self):
         self.login(self.editor)
-        response = self.send("patch", "/api/v1/briefings/draft/", {"status": "in_review"})
+        response = self.write(
+            "patch", "/api/v1/briefings/draft/", {"status": "in_review"}, self.draft
+        )
         self.assertEqual(response.json()["status"], "in_review")
 
     def test_publishing_needs_reviewed_key_claims(self):
         self.draft.status = BriefingStatus.IN_REVIEW
         self.draft.save()
         self.login(self.reviewer)
-        response = self.send("patch", "/api/v1/briefings/draft/", {"status": "published"})
+        response = self.write(
+            "patch", "/api/v1/briefings/draft/", {"status": "published"}, self.draft
+        )
         self.assertEqual(response.status_code, 400)
         self.assertIn("not reviewed yet", response.json()["status"][0])
 
     def test_a_draft_cannot_jump_to_published(self):
         self.login(self.reviewer)
-        response = self.send("patch", "/api/v1/briefings/draft/", {"status": "published"})
+        response = self.write(
+            "patch", "/api/v1/briefings/draft/", {"status": "published"}, self.draft
+        )
         self.assertEqual(response.status_code, 400)
         self.assertIn("cannot become published", response.json()["status"][0])
 
@@ -207,9 +240,9 @@ class WorkflowTests(APIClientMixin, WriteData, TestCase):
     def test_only_reviewers_review_claims(self):
         url = f"/api/v1/claims/{self.claim.pk}/review/"
         self.login(self.editor)
-        self.assertEqual(self.send("post", url).status_code, 403)
+        self.assertEqual(self.write("post", url, {}, self.claim).status_code, 403)
         self.login(self.reviewer)
-        response = self.send("post", url)
+        response = self.write("post", url, {}, self.claim)
         self.assertEqual(response.json()["review_status"], "reviewed")
 
     def test_key_claims_articles_and_actors_are_written_in_order(self):
@@ -217,7 +250,7 @@ class WorkflowTests(APIClientMixin, WriteData, TestCase):
             article=self.article, quote="Critics said", speaker=self.speaker
         )
         self.login(self.editor)
-        response = self.send(
+        response = self.write(
             "patch",
             "/api/v1/briefings/draft/",
             {
@@ -228,6 +261,7 @@ class WorkflowTests(APIClientMixin, WriteData, TestCase):
                 "articles": ["astana"],
                 "actors": ["kremlin"],
             },
+            self.draft,
         )
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(
@@ -242,10 +276,11 @@ class WorkflowTests(APIClientMixin, WriteData, TestCase):
 
     def test_a_claim_listed_twice_is_refused(self):
         self.login(self.editor)
-        response = self.send(
+        response = self.write(
             "patch",
             "/api/v1/briefings/draft/",
             {"key_claims": [{"claim": self.claim.pk}, {"claim": self.claim.pk}]},
+            self.draft,
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("claim_links", response.json())
@@ -308,14 +343,16 @@ class ValidationTests(APIClientMixin, WriteData, TestCase):
     def test_changing_an_article_body_reanchors_its_claims(self):
         self.login(self.editor)
         body = "Breaking. " + factories.ARTICLE_BODY
-        response = self.send("patch", "/api/v1/articles/astana/", {"body": body})
+        response = self.write("patch", "/api/v1/articles/astana/", {"body": body}, self.article)
         self.assertEqual(response.status_code, 200, response.content)
         self.claim.refresh_from_db()
         self.assertEqual(body[self.claim.start : self.claim.end], self.claim.quote)
 
     def test_an_article_body_that_loses_a_quote_is_refused_naming_the_claim(self):
         self.login(self.editor)
-        response = self.send("patch", "/api/v1/articles/astana/", {"body": "Nothing left."})
+        response = self.write(
+            "patch", "/api/v1/articles/astana/", {"body": "Nothing left."}, self.article
+        )
         self.assertEqual(response.status_code, 400)
         self.assertIn(f"#{self.claim.pk}", response.json()["body"][0])
         self.article.refresh_from_db()
@@ -324,8 +361,8 @@ class ValidationTests(APIClientMixin, WriteData, TestCase):
     def test_actor_aliases_are_replaced_as_a_list(self):
         self.login(self.editor)
         url = "/api/v1/actors/kremlin/"
-        self.send("patch", url, {"aliases": [{"name": "Кремль", "language": "ru"}]})
-        response = self.send("patch", url, {"aliases": [{"name": "Moscow"}]})
+        self.write("patch", url, {"aliases": [{"name": "Кремль", "language": "ru"}]}, self.speaker)
+        response = self.write("patch", url, {"aliases": [{"name": "Moscow"}]}, self.speaker)
         self.assertEqual(response.json()["aliases"], [{"name": "Moscow", "language": ""}])
 
 

@@ -108,6 +108,20 @@ def jsonld_action(*, summary, description, responses):
     return decorate
 
 
+def written_fields(instance, names):
+    """
+    Return the columns a save of the fields `names` writes: those, and the
+    fields no client writes (version, updated_at, rendered HTML, digests),
+    which save() derives. A derived field must be editable=False to be here.
+    """
+    derived = [
+        field.name
+        for field in instance._meta.concrete_fields
+        if not field.editable and not field.primary_key
+    ]
+    return [*names, *derived]
+
+
 class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
     """
     Base for the newsroom resources: read for everyone (public rows only),
@@ -116,6 +130,8 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
     """
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    # Writes that must name the version they change (check_if_match); the schema documents them.
+    if_match_actions = ("update", "partial_update")
     permission_classes = [ModelPermissions]
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
@@ -148,17 +164,60 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
                 save_links(instance, serializer.Meta.links, links)
             self.after_save(instance, serializer)
 
-    def perform_update(self, serializer):
+    def update(self, request, *args, **kwargs):
+        """
+        PUT and PATCH: validate and write against the row as locked for the write,
+        after If-Match has named its version, so concurrent writers queue up and
+        the loser of a race gets 412 instead of overwriting.
+        """
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
         with transaction.atomic():
-            self.check_if_match(serializer.instance)
-            links = serializer.pop_links()
-            # One request, one version (none if nothing changed), dated after its links.
-            services.history_defer(serializer.instance)
-            instance = serializer.save(**self.save_kwargs(serializer, creating=False))
-            if links:
-                save_links(instance, serializer.Meta.links, links)
-            self.after_save(instance, serializer)
-            services.history_write(obj=instance, by=self.request.user)
+            instance = self.lock(instance)
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+            data = self.get_serializer(self.written(serializer.instance)).data
+        return Response(data)
+
+    def lock(self, instance):
+        """Return the stored row of `instance`, locked until the transaction ends."""
+        return self.model.objects.select_for_update().get(pk=instance.pk)
+
+    def written(self, instance):
+        """
+        Read `instance` again after a write, still under the lock, so the
+        response and its ETag show the version this write made.
+        """
+        instance = self.with_related(self.model.objects.filter(pk=instance.pk)).get()
+        self.conditional_objects = [instance]
+        return instance
+
+    def perform_update(self, serializer):
+        links = serializer.pop_links()
+        data = {**serializer.validated_data, **self.save_kwargs(serializer, creating=False)}
+        # One request, one version (none if nothing changed), dated after its links.
+        services.history_defer(serializer.instance)
+        serializer.instance = self.update_instance(serializer.instance, data, links)
+        self.after_save(serializer.instance, serializer)
+        services.history_write(obj=serializer.instance, by=self.request.user)
+
+    def update_instance(self, instance, data, links):
+        """
+        Write validated `data` (model field → value) and `links` (as popped by
+        the serializer) to `instance`, the locked row, and return it.
+
+        Only the fields sent (and what the save derives from them) are written,
+        so no value is put back from an older read. Override to route the write
+        through a service.
+        """
+        for name, value in data.items():
+            setattr(instance, name, value)
+        instance.save(update_fields=written_fields(instance, data))
+        if links:
+            save_links(instance, self.get_serializer_class().Meta.links, links)
+        return instance
 
     def after_save(self, instance, serializer):
         """Workflow steps that follow the save (status changes, re-anchoring)."""
@@ -270,6 +329,7 @@ class ClaimViewSet(ResourceViewSet):
     filterset_class = filters.ClaimFilter
     lookup_field = "pk"
     lookup_value_regex = ID_PATTERN
+    if_match_actions = (*ResourceViewSet.if_match_actions, "review")
     ordering_fields = ["said_date", "start", "verdict", "updated_at", "article__published_at"]
     ordering = ["article__published_at", "article_id", "start"]
 
@@ -312,13 +372,15 @@ class ClaimViewSet(ResourceViewSet):
         claim = self.get_object()
         state = serializers.ClaimReviewStateSerializer(data=request.data)
         state.is_valid(raise_exception=True)
+        # A review vouches for the claim as the reviewer read it: If-Match is required.
         with transaction.atomic():
+            claim = self.lock(claim)
             self.check_if_match(claim)
             services.claim_review(
                 claim=claim, by=request.user, status=state.validated_data["status"]
             )
-        claim = self.get_object()
-        return Response(self.get_serializer(claim).data)
+            data = self.get_serializer(self.written(claim)).data
+        return Response(data)
 
     @jsonld_action(
         summary="The claim as a W3C Web Annotation",
