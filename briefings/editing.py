@@ -122,7 +122,7 @@ def encode(data):
     """Return data with related objects as ids and dates as ISO text (JSON-safe)."""
     encoded = {}
     for name, value in data.items():
-        if isinstance(value, list | tuple):
+        if isinstance(value, list | tuple | models.QuerySet):
             encoded[name] = [_encode_link(name, item) for item in value]
         else:
             encoded[name] = _encode_value(value)

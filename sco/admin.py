@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from briefings.admin import HistoryAdmin, VersionedAdmin
+from briefings.admin.base import HistoryAdmin, VersionedAdmin
 from sco.models import (
     Meeting,
     MeetingParticipant,

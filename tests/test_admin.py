@@ -326,7 +326,11 @@ class ArticleBodyEditTests(TestCase):
         orphan.refresh_from_db()
         self.assertEqual(article.body[orphan.start : orphan.end], orphan.quote)
         Claim.objects.filter(pk=orphan.pk).update(start=None, end=None)
-        self.client.post(changelist, {"action": "retire", "_selected_action": [orphan.pk]})
+        retire = {"action": "retire", "_selected_action": [orphan.pk]}
+        self.assertContains(self.client.post(changelist, retire), "Retire these?")
+        orphan.refresh_from_db()
+        self.assertNotEqual(orphan.review_status, ReviewStatus.RETIRED)
+        self.client.post(changelist, {**retire, "confirm": "yes"})
         orphan.refresh_from_db()
         self.assertEqual(orphan.review_status, ReviewStatus.RETIRED)
         self.assertFalse(Claim.objects.orphaned().exists())

@@ -1,0 +1,306 @@
+"""
+Articles and the annotation workspace on the article's change page.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from briefings import editing, services
+from briefings.admin.base import (
+    VersionedAdmin,
+    admin_link,
+    json_error,
+    orphan_message,
+    refusal_errors,
+)
+from briefings.annotate import VERDICT_MARKERS, workspace_html
+from briefings.forms import (
+    ArticleAdminForm,
+    ClaimAnnotationForm,
+)
+from briefings.models import (
+    Article,
+    Claim,
+    PendingChange,
+    ReviewStatus,
+    Verdict,
+)
+
+
+def claim_payload(claim):
+    """The claim as the annotation page's script edits it (with its pending change, if any)."""
+    about = getattr(claim, "proposed_about", None)
+    if about is None:
+        about = [link.actor for link in claim.actor_links.all()]
+    return {
+        "id": claim.pk,
+        "version": claim.version,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.quote,
+        "attribution_kind": claim.attribution_kind,
+        "speaker": {"id": claim.speaker_id, "text": str(claim.speaker)}
+        if claim.speaker_id
+        else None,
+        "cue": claim.cue,
+        "quote_type": claim.quote_type,
+        "channel": {"id": claim.channel_id, "text": str(claim.channel)}
+        if claim.channel_id
+        else None,
+        "claim_type": claim.claim_type,
+        "about": [{"id": actor.pk, "text": str(actor)} for actor in about],
+        "verdict": claim.verdict,
+        "rationale": claim.rationale,
+        "editor_note": claim.editor_note,
+        "pending": getattr(claim, "has_pending", False),
+        "admin_url": reverse("admin:briefings_claim_change", args=[claim.pk]),
+    }
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionedAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/briefings/article/change_form.html"
+    list_display = ["title", "source", "published_at", "language", "claim_count", "orphan_count"]
+    list_filter = ["source__kind", "language", "published_at"]
+    list_select_related = ["source"]
+    search_fields = ["title", "slug", "byline", "url", "source__name"]
+    autocomplete_fields = ["source"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+    readonly_fields = ["body_sha256", "briefing_links"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "source", "url", "byline", "language"]}),
+        ("Dates", {"fields": ["published_at", "retrieved_at"]}),
+        (
+            "Text",
+            {
+                "fields": ["body", "body_sha256"],
+                "description": "Changing the text re-anchors every claim by its quote and "
+                "context; claims that cannot be found again go to the orphaned claims queue.",
+            },
+        ),
+        ("Used in", {"fields": ["briefing_links"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                claim_count=Count("claims", distinct=True),
+                orphan_count=Count(
+                    "claims",
+                    filter=Q(claims__start__isnull=True)
+                    & ~Q(claims__review_status=ReviewStatus.RETIRED),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description="Claims", ordering="claim_count")
+    def claim_count(self, article):
+        return article.claim_count
+
+    @admin.display(description="Orphaned", ordering="orphan_count")
+    def orphan_count(self, article):
+        if not article.orphan_count:
+            return 0
+        url = reverse("admin:briefings_claim_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}&anchoring=orphaned">{}</a>',
+            url,
+            article.pk,
+            article.orphan_count,
+        )
+
+    @admin.display(description="Briefings")
+    def briefing_links(self, article):
+        return (
+            format_html_join(
+                mark_safe("<br>"), "{}", ((admin_link(b),) for b in article.briefings.all())
+            )
+            or "-"
+        )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/claims/save/",
+                self.admin_site.admin_view(self.claim_save_view),
+                name="{}_{}_claim_save".format(*info),
+            ),
+            path(
+                "<path:object_id>/claims/<int:claim_id>/retire/",
+                self.admin_site.admin_view(self.claim_retire_view),
+                name="{}_{}_claim_retire".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        # A revert re-anchors a restored text itself (services.history_revert).
+        reverting = getattr(obj, "_history", None) is not None
+        if reverting or not (change and "body" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        obj._history_user = request.user
+        obj._change_reason = "Text changed; claims re-anchored"
+        orphaned = services.article_update_body(article=obj, body=obj.body)
+        if orphaned:
+            orphan_message(request, obj, orphaned)
+
+    def workspace_claims(self, article):
+        """The article's claims as editors go on editing them: pending changes applied."""
+        claims = list(
+            article.claims.select_related("speaker", "channel")
+            .prefetch_related("actor_links__actor")
+            .annotate(open_comment_count=Count("comments", filter=Q(comments__is_resolved=False)))
+            .order_by("start", "pk")
+        )
+        pending = {
+            change.claim_id: change
+            for change in PendingChange.objects.filter(claim__article=article)
+        }
+        public = set(Claim.objects.public().filter(article=article).values_list("pk", flat=True))
+        for claim in claims:
+            claim.is_public = claim.pk in public
+            claim.has_pending = claim.pk in pending
+            if claim.has_pending:
+                claim.proposed_about = editing.apply_pending(claim, pending[claim.pk]).get("about")
+            claim.verdict_marker = VERDICT_MARKERS[claim.verdict]
+        return claims
+
+    def workspace_context(self, request, article, claims):
+        anchored = [claim for claim in claims if claim.start is not None]
+        return {
+            "article": article,
+            "body_html": workspace_html(article.body, claims),
+            "anchored_claims": anchored,
+            "orphaned_claims": [
+                claim
+                for claim in claims
+                if claim.start is None and claim.review_status != ReviewStatus.RETIRED
+            ],
+            "claims_payload": {claim.pk: claim_payload(claim) for claim in claims},
+            "verdict_markers": [(v, VERDICT_MARKERS[v], v.label) for v in Verdict],
+            "can_annotate": request.user.has_perm("briefings.add_claim")
+            and request.user.has_perm("briefings.change_claim"),
+        }
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            claim_form = ClaimAnnotationForm(auto_id="claim_%s")
+            context.update(self.workspace_context(request, obj, self.workspace_claims(obj)))
+            context["claim_form"] = claim_form
+            context["media"] = context["media"] + claim_form.media
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def claim_save_view(self, request, object_id):
+        """Create or update one claim on the article from the workspace; answer in JSON."""
+        if request.method != "POST":
+            return json_error("Use POST.", 405)
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            return json_error("This article does not exist.", 404)
+        if request.POST.get("body_sha256") != article.body_sha256:
+            return json_error(
+                "The article's text changed since you opened this page; reload it and "
+                "select the text again (your form input is still here).",
+                409,
+            )
+        claim_id = request.POST.get("claim")
+        initial = {}
+        if claim_id:
+            claim = article.claims.filter(pk=claim_id).first() if claim_id.isdigit() else None
+            if claim is None:
+                return json_error("No such claim here.", 404)
+            allowed = request.user.has_perm("briefings.change_claim")
+            change = PendingChange.objects.filter(claim=claim).first()
+            proposed = editing.apply_pending(claim, change) if change else {}
+            if "about" in proposed:
+                initial["about"] = proposed["about"]
+        else:
+            claim = Claim(article=article, created_by=request.user)
+            allowed = request.user.has_perm("briefings.add_claim")
+        if not allowed:
+            return json_error("You may not edit claims.", 403)
+        claim.article = article
+        with transaction.atomic():
+            # The form's version check locks the row until the save is done.
+            form = ClaimAnnotationForm(request.POST, instance=claim, initial=initial)
+            if not form.is_valid():
+                errors = {field: list(messages_) for field, messages_ in form.errors.items()}
+                return JsonResponse({"errors": errors}, status=400)
+            names = form.changed_data if claim.pk else list(form.cleaned_data)
+            data = {name: form.cleaned_data[name] for name in names if name in editing.CLAIM_FIELDS}
+            try:
+                edit = editing.claim_save(
+                    claim=claim,
+                    data=data,
+                    by=request.user,
+                    expected_version=form.cleaned_data.get("edit_version"),
+                )
+            except ValidationError as error:
+                return JsonResponse({"errors": dict(refusal_errors(error))}, status=400)
+        return self.workspace_response(request, article, claim=edit.obj, pending=edit.is_pending)
+
+    def claim_retire_view(self, request, object_id, claim_id):
+        """
+        Retire a claim (an orphan whose text is gone) from the workspace; answer
+        in JSON to the page's script, or go back to the page without it.
+        """
+        if request.method != "POST":
+            return json_error("Use POST.", 405)
+        article = self.get_object(request, unquote(object_id))
+        claim = article and article.claims.filter(pk=claim_id).first()
+        if claim is None:
+            return json_error("No such claim on this article.", 404)
+        try:
+            edit = editing.claim_retire(
+                claim=claim, by=request.user, reason=request.POST.get("reason", "")
+            )
+        except PermissionDenied as error:
+            return json_error(str(error), 403)
+        except ValidationError as error:
+            return JsonResponse({"errors": dict(refusal_errors(error))}, status=400)
+        done = (
+            f"Claim #{claim.pk}: readers see it, so its retirement waits for a reviewer."
+            if edit.is_pending
+            else f"Retired claim #{claim.pk}."
+        )
+        if "application/json" in request.headers.get("Accept", ""):
+            return self.workspace_response(request, article, claim=claim, message=done)
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:briefings_article_change", args=[article.pk]) + "#annotator"
+        )
+
+    def workspace_response(self, request, article, claim, pending=False, message=""):
+        """The workspace after a write, for the page's script to redraw itself."""
+        claims = self.workspace_claims(article)
+        context = self.workspace_context(request, article, claims)
+        if pending:
+            message = (
+                f"Claim #{claim.pk}: readers see it, so your change waits for a reviewer; "
+                "they keep seeing the approved version until then."
+            )
+        return JsonResponse(
+            {
+                "message": message,
+                "claim": context["claims_payload"][claim.pk],
+                "claims": context["claims_payload"],
+                "body_html": context["body_html"],
+                "list_html": render_to_string(
+                    "admin/briefings/article/claim_list.html", context, request
+                ),
+            }
+        )
