@@ -38,6 +38,7 @@ from briefings.models import (
     BriefingArticle,
     BriefingAuthor,
     BriefingClaim,
+    BriefingStatus,
     Claim,
     ClaimEvidence,
     PendingChange,
@@ -507,18 +508,19 @@ def _claim_retire_now(stored, by, public, reason):
 
 
 @transaction.atomic
-def briefing_save(*, briefing, data, by, expected_version=None, reason="", note=""):
+def briefing_save(*, briefing, data, by, expected_version=None, reason="", note="", status=None):
     """
     Create the briefing (no pk yet) or change it with `data`. A published
     briefing's change waits for a reviewer when made by an editor; a
     reviewer's is a correction and needs a `reason` for readers. Key claims
-    of a published briefing must be reviewed. The workflow status moves
-    through services.briefing_set_status, not here.
+    of a published briefing must be reviewed. A new `status` is reached
+    through the workflow (services.briefing_set_status) once the links are
+    saved, in the same history entry.
     """
     if not services.can_edit(by):
         raise PermissionDenied("You do not have permission to change briefings.")
     if briefing.pk is None:
-        return _briefing_create(briefing=briefing, data=data, by=by)
+        return _briefing_create(briefing=briefing, data=data, by=by, status=status)
     stored = _lock(Briefing, briefing.pk, expected_version)
     pending = PendingChange.objects.filter(briefing=stored).first()
     approved = briefing_state(stored)
@@ -539,9 +541,9 @@ def briefing_save(*, briefing, data, by, expected_version=None, reason="", note=
         )
     if pending:
         pending.delete()
-    if not applied:
+    if not applied and status in (None, stored.status):
         return Edit(stored)
-    _briefing_apply(stored, decode(Briefing, applied), by)
+    _briefing_apply(stored, decode(Briefing, applied), by, status=status)
     corrections = ()
     if public:
         corrections = (
@@ -552,9 +554,10 @@ def briefing_save(*, briefing, data, by, expected_version=None, reason="", note=
     return Edit(stored, corrections=corrections)
 
 
-def _briefing_create(*, briefing, data, by):
+def _briefing_create(*, briefing, data, by, status):
     briefing.created_by = briefing.created_by or by
-    _briefing_apply(briefing, data, by, created=True)
+    briefing.status = BriefingStatus.DRAFT
+    _briefing_apply(briefing, data, by, created=True, status=status)
     return Edit(briefing)
 
 
@@ -594,7 +597,7 @@ def _check_key_claims_reviewed(briefing, key_claims):
         )
 
 
-def _briefing_apply(briefing, values, by, created=False):
+def _briefing_apply(briefing, values, by, created=False, status=None):
     for name, value in values.items():
         if name not in BRIEFING_LINKS:
             setattr(briefing, name, value)
@@ -640,6 +643,8 @@ def _briefing_apply(briefing, values, by, created=False):
             briefing,
             by,
         )
+    if status is not None and status != briefing.status:
+        services.briefing_set_status(briefing=briefing, to=status, by=by)
     services.history_write(obj=briefing, by=by, created=created)
 
 

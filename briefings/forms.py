@@ -108,22 +108,20 @@ class BriefingAdminForm(VersionedAdminForm):
     """
     Status changes go through the workflow rule, whatever the path: this form
     serves the change page, the changelist's bulk edit and history reverts.
+    What a published briefing's change needs (a reviewer, a correction's
+    reason, reviewed key claims) is briefings.editing's to say.
     """
 
     correction_reason = forms.CharField(
         label="Correction for readers",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="This briefing is published: say, for readers, what you corrected and why.",
+        help_text="This briefing is published: a reviewer's change is a correction; say, for "
+        "readers, what you corrected and why. An editor's change waits for a reviewer.",
     )
 
     # Set by BriefingAdmin.get_form: the user whose rights the workflow checks.
     user = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.original_status = self.instance.status
-        self.is_revert = getattr(self.instance, "_history", None) is not None
 
     def clean_status(self):
         to = self.cleaned_data["status"]
@@ -140,71 +138,7 @@ class BriefingAdminForm(VersionedAdminForm):
             "published_at"
         ):
             cleaned_data["published_at"] = timezone.now()
-        if self.needs_correction_reason and not cleaned_data.get("correction_reason", "").strip():
-            changes = ", ".join(self.public_changes) or "a revert to an earlier version"
-            self.add_error(
-                "correction_reason",
-                "The briefing is published and you changed what readers see "
-                f"({changes}): give a reason for the correction.",
-            )
         return cleaned_data
-
-    @property
-    def public_changes(self):
-        return [name for name in services.BRIEFING_PUBLIC_FIELDS if name in self.changed_data]
-
-    @property
-    def needs_correction_reason(self):
-        # A revert's changes are against the old version, not what readers
-        # see now, so reverting a published briefing always says why.
-        return self.original_status == BriefingStatus.PUBLISHED and (
-            self.is_revert or bool(self.public_changes)
-        )
-
-
-class PublishedBriefingLinksFormSet(forms.BaseInlineFormSet):
-    """
-    Key claims, articles and actors are what readers see too: changing them on
-    a published briefing needs a correction reason, and publishing needs every
-    key claim (as it is about to be saved) reviewed.
-    """
-
-    def clean(self):
-        super().clean()
-        briefing = self.instance
-        if (
-            getattr(briefing, "_original_status", None) == BriefingStatus.PUBLISHED
-            and self.has_changed()
-            and not getattr(briefing, "_correction_reason", "")
-        ):
-            raise ValidationError(
-                "The briefing is published: give a reason for the correction above before "
-                f"changing its {self.model._meta.verbose_name_plural}."
-            )
-
-
-class BriefingClaimFormSet(PublishedBriefingLinksFormSet):
-    def clean(self):
-        super().clean()
-        briefing = self.instance
-        original = getattr(briefing, "_original_status", briefing.status)
-        if briefing.status != BriefingStatus.PUBLISHED or briefing.pk is None:
-            return
-        claims = [
-            form.cleaned_data["claim"]
-            for form in self.forms
-            if form.cleaned_data.get("claim") and not form.cleaned_data.get("DELETE")
-        ]
-        # Judge the transition from the stored status with the claims as submitted.
-        briefing.status = original
-        try:
-            error = services.briefing_transition_error(
-                briefing=briefing, to=BriefingStatus.PUBLISHED, by=self.user, claims=claims
-            )
-        finally:
-            briefing.status = BriefingStatus.PUBLISHED
-        if error:
-            raise ValidationError(error)
 
 
 class ClaimCommentForm(forms.ModelForm):

@@ -1018,7 +1018,6 @@ class Briefing(VersionedModel):
         return reverse_one("briefings:briefing-detail", self.slug)
 
 
-
 class BriefingArticle(models.Model):
     """An article a briefing draws on."""
 

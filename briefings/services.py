@@ -153,7 +153,7 @@ def briefing_archive(*, briefing, by):
 
 
 # Reader-visible briefing fields: changing one after publication is a correction.
-BRIEFING_PUBLIC_FIELDS = ("slug", "title", "lede", "analysis", "event")
+BRIEFING_PUBLIC_FIELDS = ("slug", "title", "lede", "analysis", "event", "published_at")
 
 
 def briefing_record_correction(*, briefing, by, reason, changed_fields):

@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from briefings import services
+from briefings import editing, services
 from briefings.history import link_entries
 from briefings.models import (
     Actor,
@@ -160,10 +160,9 @@ class LinkHistoryTests(TestCase):
 
     def test_the_history_page_interleaves_link_changes_with_field_changes(self):
         claim = factories.ClaimFactory()
-        services.claim_annotate(claim=claim, about=[self.xi], by=self.editor)
+        editing.claim_save(claim=claim, data={"about": [self.xi]}, by=self.editor)
         evidence = ClaimEvidence.objects.create(claim=claim, source=self.release)
-        claim.cue = "announced"
-        services.claim_annotate(claim=claim, about=[], by=self.editor)
+        editing.claim_save(claim=claim, data={"cue": "announced", "about": []}, by=self.editor)
         evidence.delete()
         self.client.force_login(self.reviewer)
         response = self.client.get(reverse("admin:briefings_claim_history", args=[claim.pk]))
@@ -208,10 +207,11 @@ class LinkHistoryTests(TestCase):
 
     def test_reverting_restores_the_links_as_they_were_in_one_recorded_change(self):
         claim = factories.ClaimFactory(cue="stated")
-        services.claim_annotate(claim=claim, about=[self.xi], by=self.editor)
+        editing.claim_save(claim=claim, data={"about": [self.xi]}, by=self.editor)
         version = claim.history.first()
-        claim.cue = "announced"
-        services.claim_annotate(claim=claim, about=[self.putin], by=self.editor)
+        editing.claim_save(
+            claim=claim, data={"cue": "announced", "about": [self.putin]}, by=self.editor
+        )
         ClaimEvidence.objects.create(claim=claim, source=self.release)
 
         revert = services.history_revert(record=version, by=self.reviewer)
@@ -324,15 +324,16 @@ class AdminRevertTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.editor = factories.editor(username="ana")
+        cls.reviewer = factories.reviewer(username="rui")
         cls.claims = factories.ClaimFactory.create_batch(
             2, review_status="reviewed", reviewed_at=timezone.now()
         )
 
-    def revert(self, briefing, version, **changes):
+    def revert(self, briefing, version, user=None, **changes):
         url = reverse(
             "admin:briefings_briefing_simple_history", args=[briefing.pk, version.history_id]
         )
-        self.client.force_login(self.editor)
+        self.client.force_login(user or self.editor)
         stored = Briefing.objects.get(pk=briefing.pk)
         data = briefing_form_data(stored, **changes)
         data.update(title=version.title, lede=version.lede)
@@ -360,11 +361,19 @@ class AdminRevertTests(TestCase):
         version = briefing.history.first()
         BriefingClaim.objects.create(briefing=briefing, claim=self.claims[1], position=1)
 
-        refused = self.revert(briefing, version)
-        self.assertContains(refused, "give a reason for the correction")
+        self.assertEqual(self.revert(briefing, version).status_code, 403)
+        refused = self.revert(briefing, version, user=self.reviewer)
+        self.assertEqual(refused.status_code, 302)
+        message = str(list(self.client.get(refused.url).context["messages"])[0])
+        self.assertIn("Say, for readers, why the briefing was corrected", message)
         self.assertEqual(briefing.key_claims.count(), 2)
 
-        self.revert(briefing, version, correction_reason="The second claim was added in error.")
+        self.revert(
+            briefing,
+            version,
+            user=self.reviewer,
+            correction_reason="The second claim was added in error.",
+        )
         self.assertEqual(list(briefing.key_claims.all()), [self.claims[0]])
         correction = Correction.objects.get()
         self.assertEqual(correction.changed_fields, ["briefing claims"])
@@ -377,7 +386,9 @@ class AdminRevertTests(TestCase):
         briefing.claim_links.all().delete()
         BriefingClaim.objects.create(briefing=briefing, claim=self.claims[0])
 
-        response = self.revert(briefing, version, correction_reason="Put the claim back.")
+        response = self.revert(
+            briefing, version, user=self.reviewer, correction_reason="Put the claim back."
+        )
 
         self.assertEqual(response.status_code, 302)
         message = str(list(self.client.get(response.url).context["messages"])[0])

@@ -227,9 +227,9 @@ class CorrectionTests(WorkflowTestCase):
     def published(self):
         return self.make_briefing(status=BriefingStatus.PUBLISHED, published_at=timezone.now())
 
-    def test_changing_a_published_briefing_needs_a_reason(self):
+    def test_a_reviewers_change_to_a_published_briefing_needs_a_reason(self):
         briefing = self.published()
-        response = self.post_form(self.editor, briefing, lede="A corrected lede.")
+        response = self.post_form(self.reviewer, briefing, lede="A corrected lede.")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "give a reason for the correction")
         briefing.refresh_from_db()
@@ -238,7 +238,7 @@ class CorrectionTests(WorkflowTestCase):
     def test_a_reason_records_a_correction_with_the_changed_fields(self):
         briefing = self.published()
         response = self.post_form(
-            self.editor,
+            self.reviewer,
             briefing,
             lede="A corrected lede.",
             correction_reason="The lede misnamed the host city.",
@@ -247,13 +247,27 @@ class CorrectionTests(WorkflowTestCase):
         correction = Correction.objects.get()
         self.assertEqual(correction.reason, "The lede misnamed the host city.")
         self.assertEqual(correction.changed_fields, ["lede"])
-        self.assertEqual(correction.created_by, self.editor)
+        self.assertEqual(correction.created_by, self.reviewer)
 
     def test_removing_a_key_claim_of_a_published_briefing_needs_a_reason(self):
         briefing = self.published()
-        response = self.post_form(self.editor, briefing, **{"claim_links-0-DELETE": "on"})
-        self.assertContains(response, "give a reason for the correction above")
+        response = self.post_form(self.reviewer, briefing, **{"claim_links-0-DELETE": "on"})
+        self.assertContains(response, "give a reason for the correction")
         self.assertEqual(briefing.claim_links.count(), 1)
+
+    def test_an_editors_change_to_a_published_briefing_waits_for_a_reviewer(self):
+        briefing = self.published()
+        response = self.post_form(
+            self.editor, briefing, lede="A corrected lede.", **{"claim_links-0-DELETE": "on"}
+        )
+        self.assertEqual(response.status_code, 302)
+        briefing.refresh_from_db()
+        self.assertEqual(briefing.lede, "What happened, in a sentence.")
+        self.assertEqual(briefing.claim_links.count(), 1)
+        self.assertFalse(Correction.objects.exists())
+        self.assertEqual(
+            briefing.pending_change.data, {"lede": "A corrected lede.", "key_claims": []}
+        )
 
     def test_internal_changes_to_a_published_briefing_need_no_reason(self):
         briefing = self.published()

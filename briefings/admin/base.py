@@ -102,7 +102,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 for f in m2m_fields(self.model)
                 if f.name in form.cleaned_data
             },
-            correction_reason=getattr(obj, "_correction_reason", ""),
+            correction_reason=form.cleaned_data.get("correction_reason", ""),
         )
         for text in revert.skipped:
             self.message_user(request, f"Not restored — {text}.", messages.WARNING)

@@ -8,13 +8,9 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from briefings import services
-from briefings.admin.base import VersionedAdmin
-from briefings.forms import (
-    BriefingAdminForm,
-    BriefingClaimFormSet,
-    PublishedBriefingLinksFormSet,
-)
+from briefings import editing, services
+from briefings.admin.base import ReviewedAdmin
+from briefings.forms import BriefingAdminForm
 from briefings.models import (
     Briefing,
     BriefingActor,
@@ -27,13 +23,11 @@ from briefings.models import (
 
 
 class BriefingLinkInline(admin.TabularInline):
-    formset = PublishedBriefingLinksFormSet
     extra = 0
 
 
 class BriefingClaimInline(BriefingLinkInline):
     model = BriefingClaim
-    formset = BriefingClaimFormSet
     autocomplete_fields = ["claim"]
     fields = ["position", "claim", "review_state", "comment"]
     readonly_fields = ["review_state"]
@@ -85,8 +79,31 @@ class CorrectionInline(admin.TabularInline):
         return False
 
 
+def link_rows(formset):
+    """The rows an inline formset asks for, as briefings.editing takes them, in order."""
+    rows = [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    if any("position" in row for row in rows):
+        rows = sorted(rows, key=lambda row: row.get("position") or 0)
+    if formset.model is BriefingClaim:
+        return [{"claim": row["claim"], "comment": row.get("comment", "")} for row in rows]
+    target = {BriefingArticle: "article", BriefingActor: "actor", BriefingAuthor: "user"}
+    return [row[target[formset.model]] for row in rows]
+
+
+LINKS = {
+    BriefingClaim: "key_claims",
+    BriefingArticle: "articles",
+    BriefingActor: "actors",
+    BriefingAuthor: "authors",
+}
+
+
 @admin.register(Briefing)
-class BriefingAdmin(VersionedAdmin):
+class BriefingAdmin(ReviewedAdmin):
     form = BriefingAdminForm
     list_display = ["title", "status", "published_at", "event", "key_claim_count", "updated_at"]
     list_filter = ["status", "event", "published_at"]
@@ -154,43 +171,24 @@ class BriefingAdmin(VersionedAdmin):
         form.user = request.user
         return form
 
-    def save_form(self, request, form, change):
-        briefing = super().save_form(request, form, change)
-        # The link formsets validate against these (see PublishedBriefingLinksFormSet).
-        briefing._original_status = form.original_status
-        briefing._correction_reason = form.cleaned_data.get("correction_reason", "").strip()
-        return briefing
-
-    def save_model(self, request, obj, form, change):
-        # The status moves through the workflow after the key claims are saved.
-        obj._target_status = obj.status
-        obj.status = form.original_status
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_version(self, request, obj, change):
-        # The status moves after the key claims are saved; its save and the
-        # form's other changes make one entry, with the move as its reason.
-        if obj._target_status != obj.status:
-            services.briefing_set_status(briefing=obj, to=obj._target_status, by=request.user)
-        super().save_version(request, obj, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        briefing = form.instance
-        changed = list(form.public_changes) + [
-            str(formset.model._meta.verbose_name_plural)
-            for formset in formsets
-            if formset.has_changed() and isinstance(formset, PublishedBriefingLinksFormSet)
-        ]
-        if form.original_status == BriefingStatus.PUBLISHED and changed:
-            services.briefing_record_correction(
-                briefing=briefing,
-                by=request.user,
-                reason=briefing._correction_reason,
-                changed_fields=changed,
-            )
+    def save_edit(self, request, form, formsets, change):
+        names = editing.BRIEFING_PUBLIC_FIELDS
+        data = (
+            self.form_data(form, names)
+            if change
+            else {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        )
+        for formset in formsets:
+            if formset.model in LINKS and (formset.has_changed() or not change):
+                data[LINKS[formset.model]] = link_rows(formset)
+        return editing.briefing_save(
+            briefing=form.instance,
+            data=data,
+            by=request.user,
+            expected_version=form.cleaned_data.get("edit_version"),
+            reason=form.cleaned_data.get("correction_reason", ""),
+            status=form.cleaned_data.get("status"),
+        )
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
