@@ -45,7 +45,9 @@ class ConcurrencyData:
         cls.source = factories.SourceFactory(slug="outlet")
         cls.article = factories.ArticleFactory(slug="astana", source=cls.source)
         cls.actor = factories.ActorFactory(slug="kremlin", title="Office", description="Before.")
-        cls.claim = factories.ClaimFactory(article=cls.article, speaker=cls.actor, cue="said")
+        cls.claim = factories.ClaimFactory(
+            article=cls.article, speaker=cls.actor, cue="said", unreviewed=True
+        )
         cls.briefing = factories.BriefingFactory(slug="draft", claims=[cls.claim])
         cls.event = factories.EventFactory(slug="summit")
 

@@ -19,11 +19,9 @@ def build(n):
         )
         ClaimEvidence.objects.create(claim=first, source=article.source)
         second = factories.ClaimFactory(article=article, quote="Critics said", speaker=speaker)
-        briefing = factories.BriefingFactory(
-            published=True, claims=[first, second], event=factories.EventFactory()
-        )
-        briefing.actors.add(speaker)
         summit = factories.SummitFactory()
+        briefing = factories.BriefingFactory(published=True, claims=[first, second], event=summit)
+        briefing.actors.add(speaker)
         summit.evidence.add(first)
         Participation.objects.create(
             summit=summit, participant=speaker.country, capacity="member", status="in_person"

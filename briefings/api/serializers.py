@@ -25,6 +25,7 @@ from briefings.models import (
     Claim,
     ClaimEvidence,
     Event,
+    PendingChange,
     ReviewStatus,
     Source,
     Statement,
@@ -489,7 +490,59 @@ class ClaimEvidenceSerializer(DescribedMixin, serializers.ModelSerializer):
         fields = ["source", "note"]
 
 
-class ClaimSerializer(ModelCleanSerializer):
+class ApproveSerializer(serializers.Serializer):
+    """A reviewer's approval of a pending change."""
+
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The correction's reason, for readers, where they saw what changes.",
+    )
+
+
+class PendingChangeSerializer(DescribedMixin, serializers.ModelSerializer):
+    """An editor's change to what readers see, waiting for a reviewer."""
+
+    created_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
+
+    class Meta:
+        model = PendingChange
+        fields = ["data", "note", "created_by", "created_at", "updated_at"]
+
+
+class ReviewedSerializerMixin(serializers.Serializer):
+    """
+    Claims and briefings: the representation is what readers see (the approved
+    version); staff also get the change waiting for review, and may give a
+    correction's reason with a write.
+    """
+
+    pending_change = serializers.SerializerMethodField(
+        help_text="For staff: the change waiting for a reviewer, or null."
+    )
+    correction_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Needed when a reviewer changes what readers already saw: shown to them as "
+        "the correction's reason.",
+    )
+
+    @extend_schema_field(PendingChangeSerializer(allow_null=True))
+    def get_pending_change(self, obj):
+        change = getattr(obj, "pending_change", None)
+        return PendingChangeSerializer(change).data if change else None
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        # Internal review state is for staff only; the schema (no request user) documents it.
+        if request is not None and not can_preview(request.user, self.Meta.model):
+            fields.pop("pending_change")
+        return fields
+
+
+class ClaimSerializer(ReviewedSerializerMixin, ModelCleanSerializer):
     """
     A statement in an article, anchored to body[start:end], with its attribution chain and verdict.
     """
@@ -550,6 +603,8 @@ class ClaimSerializer(ModelCleanSerializer):
             "review_status",
             "reviewed_at",
             "briefings",
+            "pending_change",
+            "correction_reason",
             "version",
             "created_at",
             "updated_at",
@@ -587,7 +642,7 @@ class BriefingClaimSerializer(DescribedMixin, serializers.ModelSerializer):
         read_only_fields = ["position"]
 
 
-class BriefingSerializer(ModelCleanSerializer):
+class BriefingSerializer(ReviewedSerializerMixin, ModelCleanSerializer):
     """A short, sourced account of what happened and who claimed what."""
 
     api_url = link_to("briefing-detail")
@@ -627,6 +682,8 @@ class BriefingSerializer(ModelCleanSerializer):
             "key_claims",
             "actors",
             "authors",
+            "pending_change",
+            "correction_reason",
             "version",
             "created_at",
             "updated_at",

@@ -19,8 +19,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from briefings import jsonld, services
-from briefings.anchoring import context_around
+from briefings import editing, jsonld, services
 from briefings.api import filters, formats, serializers
 from briefings.api.conditional import ConditionalMixin, PreconditionFailed
 from briefings.api.exchange import briefing_document, briefing_import, save_links
@@ -33,7 +32,9 @@ from briefings.models import (
     BriefingClaim,
     Claim,
     Event,
+    PendingChange,
     Source,
+    can_preview,
 )
 
 # What a lookup may look like in a URL; anything else is a 404 before any query.
@@ -179,7 +180,9 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
             serializer.is_valid(raise_exception=True)
             self.perform_update(serializer)
             data = self.get_serializer(self.written(serializer.instance)).data
-        return Response(data)
+        # Accepted, not yet done: the change waits for a reviewer (see pending_change).
+        pending = getattr(self, "edit", None) is not None and self.edit.is_pending
+        return Response(data, status=status.HTTP_202_ACCEPTED if pending else status.HTTP_200_OK)
 
     def lock(self, instance):
         """Return the stored row of `instance`, locked until the transaction ends."""
@@ -230,6 +233,91 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
         if isinstance(self.request.accepted_renderer, JSONLDRenderer):
             return formats.ANNOTATION_PROFILE
         return None
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the resource's current state."
+    default_code = "conflict"
+
+
+class ReviewedViewSet(ResourceViewSet):
+    """
+    Claims and briefings: every write goes through briefings.editing, so an
+    editor's change to what readers see answers 202 and waits as the
+    resource's `pending_change` until a reviewer approves or discards it.
+    """
+
+    if_match_actions = (*ResourceViewSet.if_match_actions, "approve", "discard")
+
+    def with_related(self, queryset):
+        if can_preview(self.request.user, self.model):
+            queryset = queryset.select_related("pending_change")
+        return queryset
+
+    def editing_data(self, serializer):
+        """The serializer's validated values as briefings.editing takes them."""
+        data = dict(serializer.validated_data)
+        data.pop("correction_reason", None)
+        for name, editing_name in self.link_names.items():
+            if name in data:
+                data[editing_name] = data.pop(name)
+        return data
+
+    def perform_create(self, serializer):
+        self.edit = self.save(self.model(), self.editing_data(serializer), serializer)
+        serializer.instance = self.edit.obj
+
+    def perform_update(self, serializer):
+        self.edit = self.save(serializer.instance, self.editing_data(serializer), serializer)
+        serializer.instance = self.edit.obj
+
+    def save(self, obj, data, serializer):
+        """Write through the model's service and return its editing.Edit."""
+        raise NotImplementedError
+
+    def pending_action(self, request, decide):
+        obj = self.get_object()
+        with transaction.atomic():
+            obj = self.lock(obj)
+            self.check_if_match(obj)
+            change = PendingChange.objects.filter(**{self.model._meta.model_name: obj}).first()
+            if change is None:
+                raise Conflict(f"This {self.model._meta.verbose_name} has no pending change.")
+            decide(change)
+            data = self.get_serializer(self.written(obj)).data
+        return Response(data)
+
+    @extend_schema(
+        summary="Approve the pending change (reviewers only)",
+        description="Writes the change an editor proposed. If readers saw what it changes, it "
+        "is recorded as a public correction on each published briefing showing it, with "
+        "`reason` (by default the editor's note, or a sentence naming what changed). "
+        "409 when there is no pending change.",
+        request=serializers.ApproveSerializer,
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def approve(self, request, **kwargs):
+        form = serializers.ApproveSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        reason = form.validated_data.get("reason", "")
+        return self.pending_action(
+            request,
+            lambda change: editing.change_approve(change=change, by=request.user, reason=reason),
+        )
+
+    @extend_schema(
+        summary="Discard the pending change (reviewers, or the editor who proposed it)",
+        description="Readers never saw it; the approved version stays. 409 when there is none.",
+        request=None,
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def discard(self, request, **kwargs):
+        return self.pending_action(
+            request, lambda change: editing.change_discard(change=change, by=request.user)
+        )
 
 
 class SourceViewSet(ResourceViewSet):
@@ -316,12 +404,14 @@ class ArticleViewSet(ResourceViewSet):
     def annotations(self, request, slug=None):
         article = self.get_object()
         claims = Claim.objects.visible_to(request.user).filter(article=article)
-        claims = claims.select_related("speaker", "channel")
+        claims = list(claims.select_related("speaker", "channel"))
+        for claim in claims:
+            claim.article = article
         collection = formats.annotation_collection(article, claims, self.absolute)
         return Response(collection, content_type=self.jsonld_content_type())
 
 
-class ClaimViewSet(ResourceViewSet):
+class ClaimViewSet(ReviewedViewSet):
     """Statements anchored in articles, with their attribution chain and verdict."""
 
     model = Claim
@@ -329,14 +419,17 @@ class ClaimViewSet(ResourceViewSet):
     filterset_class = filters.ClaimFilter
     lookup_field = "pk"
     lookup_value_regex = ID_PATTERN
-    if_match_actions = (*ResourceViewSet.if_match_actions, "review")
+    if_match_actions = (*ReviewedViewSet.if_match_actions, "review")
     ordering_fields = ["said_date", "start", "verdict", "updated_at", "article__published_at"]
     ordering = ["article__published_at", "article_id", "start"]
+    link_names = {"evidence_links": "evidence"}
 
     def with_related(self, queryset):
         briefings = Briefing.objects.visible_to(self.request.user)
         return (
-            queryset.defer("article__body")
+            super()
+            .with_related(queryset)
+            .defer("article__body")
             .select_related("article", "speaker", "channel", "event")
             .prefetch_related(
                 "about",
@@ -345,19 +438,13 @@ class ClaimViewSet(ResourceViewSet):
             )
         )
 
-    def save_kwargs(self, serializer, creating):
-        kwargs = {"created_by": self.request.user} if creating else {}
-        data, claim = serializer.validated_data, serializer.instance
-        moved = {"article", "start", "end"} & set(data)
-        # A span written without its context gets it from the body, so the claim
-        # can be re-anchored when the article's text changes.
-        if moved and not {"prefix", "suffix"} & set(data):
-            article = data.get("article") or claim.article
-            start = data["start"] if "start" in data else claim.start
-            end = data["end"] if "end" in data else claim.end
-            if start is not None and end is not None:
-                kwargs["prefix"], kwargs["suffix"] = context_around(article.body, start, end)
-        return kwargs
+    def save(self, obj, data, serializer):
+        return editing.claim_save(
+            claim=obj,
+            data=data,
+            by=self.request.user,
+            reason=serializer.validated_data.get("correction_reason", ""),
+        )
 
     @extend_schema(
         summary="Mark the claim reviewed (reviewers only)",
@@ -376,7 +463,7 @@ class ClaimViewSet(ResourceViewSet):
         with transaction.atomic():
             claim = self.lock(claim)
             self.check_if_match(claim)
-            services.claim_review(
+            editing.claim_review(
                 claim=claim, by=request.user, status=state.validated_data["status"]
             )
             data = self.get_serializer(self.written(claim)).data
@@ -410,7 +497,7 @@ class ClaimViewSet(ResourceViewSet):
         return Response(review)
 
 
-class BriefingViewSet(ResourceViewSet):
+class BriefingViewSet(ReviewedViewSet):
     """The public product: briefings with their ordered key claims."""
 
     model = Briefing
@@ -424,6 +511,7 @@ class BriefingViewSet(ResourceViewSet):
             "claim__article", "claim__speaker", "claim__channel"
         ).defer("claim__article__body")
         claim_links = claim_links.filter(claim__in=Claim.objects.visible_to(self.request.user))
+        queryset = super().with_related(queryset)
         return queryset.select_related("event").prefetch_related(
             Prefetch("claim_links", queryset=claim_links),
             Prefetch(
@@ -439,23 +527,17 @@ class BriefingViewSet(ResourceViewSet):
         embedded = [link.claim for briefing in objects for link in briefing.claim_links.all()]
         return super().last_modified([*objects, *embedded])
 
-    def save_kwargs(self, serializer, creating):
-        return {"created_by": self.request.user} if creating else {}
+    link_names = {"claim_links": "key_claims"}
 
-    def perform_create(self, serializer):
-        # New briefings start as drafts; a requested status is then reached by the workflow.
-        self.requested_status = serializer.validated_data.pop("status", None)
-        super().perform_create(serializer)
-
-    def perform_update(self, serializer):
-        self.requested_status = serializer.validated_data.pop("status", None)
-        super().perform_update(serializer)
-
-    def after_save(self, instance, serializer):
-        if self.requested_status is not None:
-            services.briefing_set_status(
-                briefing=instance, to=self.requested_status, by=self.request.user
-            )
+    def save(self, obj, data, serializer):
+        # New briefings start as drafts; a requested status is reached through the workflow.
+        return editing.briefing_save(
+            briefing=obj,
+            data={name: value for name, value in data.items() if name != "status"},
+            by=self.request.user,
+            reason=serializer.validated_data.get("correction_reason", ""),
+            status=data.get("status"),
+        )
 
     @extend_schema(
         summary="The briefing and everything it references, as one document",
