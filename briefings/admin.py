@@ -8,6 +8,7 @@ calls them so that the admin and the API follow one set of rules.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,7 @@ from briefings.forms import (
     BriefingClaimFormSet,
     ClaimAnnotationForm,
     ClaimCommentForm,
+    ClaimCommentFormSet,
     PublishedBriefingLinksFormSet,
     VersionedAdminForm,
 )
@@ -722,6 +724,7 @@ class ClaimEvidenceInline(admin.TabularInline):
 class ClaimCommentInline(admin.StackedInline):
     model = ClaimComment
     form = ClaimCommentForm
+    formset = ClaimCommentFormSet
     extra = 1
     fields = ["parent", "body", "is_resolved", "byline"]
     readonly_fields = ["byline"]
@@ -730,6 +733,11 @@ class ClaimCommentInline(admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "resolved_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = formset.form.user = request.user
+        return formset
 
     @admin.display(description="By")
     def byline(self, comment):
@@ -912,16 +920,16 @@ class ClaimAdmin(VersionedAdmin):
             return super().save_formset(request, form, formset, change)
         for comment in formset.save(commit=False):
             if comment.pk is None:
-                comment.author = request.user
-                if comment.is_resolved:
-                    comment.resolved_by = request.user
-                comment.save()
+                services.comment_create(comment=comment, by=request.user)
             else:
+                services.comment_update(
+                    comment=comment, by=request.user, body=comment.body, parent=comment.parent
+                )
                 services.claim_comment_resolve(
                     comment=comment, by=request.user, resolved=comment.is_resolved
                 )
         for comment in formset.deleted_objects:
-            comment.delete()
+            services.comment_delete(comment=comment, by=request.user)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -1012,15 +1020,22 @@ def comment_threads(comments):
 
 
 @admin.register(ClaimComment)
-class ClaimCommentAdmin(admin.ModelAdmin):
+class ClaimCommentAdmin(HistoryAdmin):
+    """
+    Others' comments are read-only here and cannot be deleted (the rule is
+    services.comment_can_change); anyone may resolve them with the action.
+    """
+
+    form = ClaimCommentForm
     list_display = ["short_body", "claim_link", "author", "created_at", "is_resolved"]
     list_filter = ["is_resolved", "created_at"]
     list_select_related = ["claim__speaker", "author"]
     search_fields = ["body", "claim__quote", "author__username"]
     autocomplete_fields = ["claim", "parent"]
+    fields = ["claim", "parent", "body", "is_resolved", "author", "resolved_by", "created_at"]
     readonly_fields = ["author", "resolved_by", "created_at"]
     date_hierarchy = "created_at"
-    actions = ["resolve"]
+    actions = ["resolve", "delete_selected"]
 
     @admin.display(description="Comment")
     def short_body(self, comment):
@@ -1030,12 +1045,66 @@ class ClaimCommentAdmin(admin.ModelAdmin):
     def claim_link(self, comment):
         return admin_link(comment.claim)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A comment stays on the claim it was written about.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None else ["claim", *readonly]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return services.comment_can_change(comment=obj, by=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return services.comment_delete_error(comment=obj, by=request.user) is None
+
     def save_model(self, request, obj, form, change):
+        # Also a revert from the history page, whose form may change any field.
         if not change:
-            obj.author = request.user
-        if "is_resolved" in form.changed_data:
-            obj.resolved_by = request.user if obj.is_resolved else None
-        super().save_model(request, obj, form, change)
+            services.comment_create(comment=obj, by=request.user)
+            return
+        services.comment_update(comment=obj, by=request.user, body=obj.body, parent=obj.parent)
+        services.claim_comment_resolve(comment=obj, by=request.user, resolved=obj.is_resolved)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        comment = self.get_object(request, unquote(object_id))
+        error = comment and services.comment_delete_error(comment=comment, by=request.user)
+        if error and super().has_delete_permission(request, comment):
+            self.message_user(request, f"Not deleted — {error}", messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:briefings_claimcomment_change", args=[comment.pk])
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        services.comment_delete(comment=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for comment in queryset:
+            services.comment_delete(comment=comment, by=request.user)
+
+    @admin.action(description="Delete selected claim comments", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        # Django's action asks for the delete permission without the object;
+        # refuse the whole selection, saying why, if any comment is not the user's to delete.
+        refused = [
+            error
+            for comment in queryset.select_related("author")
+            if (error := services.comment_delete_error(comment=comment, by=request.user))
+        ]
+        if refused:
+            self.message_user(request, "Nothing deleted — " + " · ".join(refused), messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)
 
     @admin.action(description="Resolve selected comments", permissions=["change"])
     def resolve(self, request, queryset):
@@ -1147,7 +1216,7 @@ class BriefingAdmin(VersionedAdmin):
 
     @admin.display(description="Public page")
     def public_link(self, briefing):
-        if not briefing.pk or not briefing.is_public:
+        if not briefing.pk or not Briefing.objects.public().filter(pk=briefing.pk).exists():
             return "Not public"
         return format_html('<a href="{0}">{0}</a>', briefing.get_absolute_url())
 

@@ -18,7 +18,7 @@ class LatestBriefingsFeed(Feed):
         return reverse("briefings:home")
 
     def items(self):
-        return Briefing.objects.published().order_by("-published_at")[:FEED_LENGTH]
+        return Briefing.objects.public().order_by("-published_at")[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title

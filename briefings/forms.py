@@ -171,7 +171,13 @@ class BriefingClaimFormSet(PublishedBriefingLinksFormSet):
 
 
 class ClaimCommentForm(forms.ModelForm):
-    """A comment's text and thread place are its author's; others may only resolve it."""
+    """
+    A comment's text and thread place are its author's (and a Reviewer's):
+    for anyone else they show but do not change. Everyone may resolve it.
+    """
+
+    # Set by the admin (ClaimCommentAdmin.get_form, ClaimCommentInline.get_formset).
+    user = None
 
     class Meta:
         model = ClaimComment
@@ -180,14 +186,50 @@ class ClaimCommentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].label = "In reply to"
-        if self.instance.pk:
-            self.fields["body"].disabled = True
-            self.fields["parent"].disabled = True
-        if self.instance.claim_id:
-            self.fields["parent"].queryset = ClaimComment.objects.filter(
-                claim_id=self.instance.claim_id
+        if "parent" in self.fields:
+            self.fields["parent"].label = "In reply to"
+        comment = self.instance
+        if comment.pk is None:
+            return
+        if self.user is None or not services.comment_can_change(comment=comment, by=self.user):
+            for name in ("body", "parent"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+            if "body" in self.fields:
+                note = f"Only its author ({comment.author}) or a reviewer may edit or delete it."
+                self.fields["body"].help_text = note
+        if "parent" in self.fields and comment.claim_id:
+            self.fields["parent"].queryset = (
+                ClaimComment.objects.filter(claim_id=comment.claim_id)
+                .exclude(pk=comment.pk)
+                .select_related("author")
+            )
+
+
+class ClaimCommentFormSet(forms.BaseInlineFormSet):
+    """The claim page's comments: replies stay on the claim, deletions are the author's."""
+
+    # Set by ClaimCommentInline.get_formset.
+    user = None
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A new comment's instance learns its claim only after this; the formset knows it.
+        if form.instance.pk is None:
+            form.fields["parent"].queryset = ClaimComment.objects.filter(
+                claim_id=self.instance.pk
             ).select_related("author")
+
+    def clean(self):
+        super().clean()
+        errors = [
+            services.comment_delete_error(comment=form.instance, by=self.user)
+            for form in self.deleted_forms
+            if form.instance.pk is not None
+        ]
+        errors = [error for error in errors if error]
+        if errors:
+            raise ValidationError(["Not deleted — " + error for error in errors])
 
 
 class ClaimAnnotationForm(VersionedAdminForm):

@@ -23,6 +23,35 @@ from briefings.search import search as full_text_search
 wikidata_qid_validator = RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata id looks like Q1234.")
 
 
+def can_preview(user, model):
+    """
+    Whether `user` may see the rows of `model` that readers cannot (drafts,
+    unreviewed and retired claims): staff with the model's view permission.
+    """
+    opts = model._meta
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
+
+
+class VisibleQuerySet(models.QuerySet):
+    """
+    The one visibility rule: each model's `public()` says what readers see,
+    and `visible_to(user)` adds everything else for those who may preview.
+    Pages, the API, feeds, the sitemap, search, exports and the SCO app call it.
+    """
+
+    def visible_to(self, user):
+        return self.all() if can_preview(user, self.model) else self.public()
+
+    def is_visible_to(self, obj, user):
+        """Whether `user` may see `obj` (one query unless they may preview)."""
+        return can_preview(user, self.model) or self.public().filter(pk=obj.pk).exists()
+
+
 def choices_constraint(field, choices, name):
     """A CheckConstraint that keeps `field` within the TextChoices values."""
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
@@ -62,7 +91,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(VisibleQuerySet):
     def public(self):
         """Sources shown through a published briefing: its articles' outlets, channels, evidence."""
         claims = Claim.objects.public()
@@ -129,15 +158,15 @@ class ActorKind(models.TextChoices):
     GROUP = "group", "Group of states"
 
 
-class ActorQuerySet(models.QuerySet):
+class ActorQuerySet(VisibleQuerySet):
     def public(self):
         """Actors shown through a published briefing: covered, speaking or spoken about."""
         claims = Claim.objects.public()
         return self.filter(
             Q(
-                pk__in=BriefingActor.objects.filter(
-                    briefing__in=Briefing.objects.published()
-                ).values("actor")
+                pk__in=BriefingActor.objects.filter(briefing__in=Briefing.objects.public()).values(
+                    "actor"
+                )
             )
             | Q(pk__in=claims.filter(speaker__isnull=False).values("speaker"))
             | Q(pk__in=ClaimActor.objects.filter(claim__in=claims).values("actor"))
@@ -324,11 +353,11 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(VisibleQuerySet):
     def public(self):
         """Events a published briefing, or one of its claims, is about."""
         return self.filter(
-            Q(pk__in=Briefing.objects.published().filter(event__isnull=False).values("event"))
+            Q(pk__in=Briefing.objects.public().filter(event__isnull=False).values("event"))
             | Q(pk__in=Claim.objects.public().filter(event__isnull=False).values("event"))
         )
 
@@ -385,10 +414,10 @@ class Event(VersionedModel):
 # Articles --------------------------------------------------------------------
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(VisibleQuerySet):
     def public(self):
         """Articles a published briefing draws on, or that hold one of its key claims."""
-        published = Briefing.objects.published()
+        published = Briefing.objects.public()
         return self.filter(
             Q(pk__in=BriefingArticle.objects.filter(briefing__in=published).values("article"))
             | Q(
@@ -515,20 +544,20 @@ class Statement(models.Model):
         return self.summary
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(VisibleQuerySet):
     def public(self):
         """
-        Claims shown through a published briefing: its key claims and every
-        claim on its articles, except retired ones.
+        Reviewed claims shown through a published briefing: its key claims and
+        the claims on its articles. Unreviewed and retired claims never are.
 
         Written as subqueries rather than joins so the result needs no
         DISTINCT and stays composable with annotations, ordering and search.
         """
-        published = Briefing.objects.published()
-        return self.filter(
+        published = Briefing.objects.public()
+        return self.filter(review_status=ReviewStatus.REVIEWED).filter(
             Q(pk__in=BriefingClaim.objects.filter(briefing__in=published).values("claim"))
             | Q(article__in=Article.objects.public())
-        ).exclude(review_status=ReviewStatus.RETIRED)
+        )
 
     def anchored(self):
         return self.filter(start__isnull=False)
@@ -889,11 +918,29 @@ class ClaimComment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["created_at"]
 
     def __str__(self):
         return f"Comment by {self.author} on claim {self.claim_id}"
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.claim_id != self.claim_id:
+            raise ValidationError(
+                {"parent": "A reply must be on the same claim as the comment it answers."}
+            )
+        # A comment replying to one of its own replies would drop out of every thread.
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "A comment cannot reply to itself or to one of its replies."}
+                )
+            ancestor = ancestor.parent
 
 
 # Briefings -------------------------------------------------------------------
@@ -906,14 +953,10 @@ class BriefingStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-class BriefingQuerySet(models.QuerySet):
-    def published(self):
+class BriefingQuerySet(VisibleQuerySet):
+    def public(self):
         """The briefings readers may see: published ones whose publish time has come."""
         return self.filter(status=BriefingStatus.PUBLISHED, published_at__lte=timezone.now())
-
-    def public(self):
-        """Same as published(), named like the other models' visibility rule."""
-        return self.published()
 
     def search(self, text):
         """Briefings whose title, lede or analysis matches text, best first."""
@@ -992,14 +1035,6 @@ class Briefing(VersionedModel):
 
     def natural_key(self):
         return (self.slug,)
-
-    @property
-    def is_public(self):
-        return (
-            self.status == BriefingStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
 
 
 class BriefingArticle(models.Model):

@@ -23,6 +23,7 @@ from briefings.models import (
     BriefingClaim,
     BriefingStatus,
     ClaimActor,
+    ClaimComment,
     Correction,
     ReviewStatus,
 )
@@ -260,14 +261,134 @@ def claim_annotate(*, claim, about, by):
     return claim
 
 
+# Comments for the reviewer ---------------------------------------------------
+#
+# Anyone who may change claims may comment, reply and resolve; a comment's text,
+# its place in the thread and its existence are its author's (and a Reviewer's).
+
+
+def can_comment(user):
+    return user.is_active and user.has_perm("briefings.change_claim")
+
+
+def comment_can_change(*, comment, by):
+    """Return whether `by` may edit, move or delete the comment: its author or a Reviewer."""
+    return by.is_active and (comment.author_id == by.pk or by.has_perm(REVIEW_CLAIM_PERMISSION))
+
+
+def comment_change_error(*, comment, by, doing="change"):
+    """Return why `by` may not edit (or, with `doing`, move or delete) the comment, or None."""
+    if comment_can_change(comment=comment, by=by):
+        return None
+    return f"Only its author ({comment.author}) or a reviewer may {doing} comment #{comment.pk}."
+
+
+def comment_thread(comment):
+    """Return the comment and its replies at any depth, each after the one it answers."""
+    thread, level = [comment], [comment]
+    while level:
+        level = list(ClaimComment.objects.filter(parent__in=level).select_related("author"))
+        thread += level
+    return thread
+
+
+def comment_delete_error(*, comment, by):
+    """
+    Return why `by` may not delete the comment, or None. Deleting a comment
+    deletes its replies, so replies by others need a Reviewer too.
+    """
+    error = comment_change_error(comment=comment, by=by, doing="delete")
+    if error:
+        return error
+    others = [
+        reply
+        for reply in comment_thread(comment)[1:]
+        if not comment_can_change(comment=reply, by=by)
+    ]
+    if others:
+        authors = ", ".join(sorted({str(reply.author) for reply in others}))
+        return (
+            f"Comment #{comment.pk} has replies by others ({authors}); deleting it would "
+            "delete them too, so only a reviewer may."
+        )
+    return None
+
+
+def _stored_comment(comment):
+    """The comment as stored, locked until the transaction ends (None if it is gone)."""
+    return ClaimComment.objects.select_for_update().filter(pk=comment.pk).first()
+
+
+@transaction.atomic
+def comment_create(*, comment, by):
+    """Save a new comment (its claim, parent, body and resolved state set) by `by`."""
+    if not can_comment(by):
+        raise PermissionDenied("You do not have permission to comment on claims.")
+    comment.author = by
+    comment.resolved_by = by if comment.is_resolved else None
+    comment.full_clean()
+    comment._history_user = by
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_update(*, comment, by, body, parent):
+    """
+    Give the comment a new text and thread place; only its author or a Reviewer
+    may. Leaving both as stored is no change, so anyone may (the claim page
+    submits every comment, editable or not).
+    """
+    stored = _stored_comment(comment)
+    if stored is None:
+        raise ValidationError(f"Comment #{comment.pk} was deleted meanwhile.")
+    if stored.body == body and stored.parent_id == getattr(parent, "pk", None):
+        return comment
+    doing = "edit" if stored.body != body else "move"
+    error = comment_change_error(comment=stored, by=by, doing=doing)
+    if error:
+        raise PermissionDenied(error)
+    # The claim stays the stored one: a comment is never moved to another claim.
+    comment.claim_id, comment.author_id = stored.claim_id, stored.author_id
+    comment.body, comment.parent = body, parent
+    comment.full_clean()
+    comment._history_user = by
+    comment.save(update_fields=["body", "parent"])
+    return comment
+
+
+@transaction.atomic
 def claim_comment_resolve(*, comment, by, resolved=True):
     """Resolve a comment (or reopen it); anyone who may change claims can."""
-    if not (by.is_active and by.has_perm("briefings.change_claim")):
+    if not can_comment(by):
         raise PermissionDenied("You do not have permission to resolve comments.")
+    stored = _stored_comment(comment)
     comment.is_resolved = resolved
+    if stored is not None and stored.is_resolved == resolved:
+        # Already so: keep who resolved it, and the history free of empty changes.
+        comment.resolved_by_id = stored.resolved_by_id
+        return comment
     comment.resolved_by = by if resolved else None
+    comment._history_user = by
+    comment._change_reason = "Resolved" if resolved else "Reopened"
     comment.save(update_fields=["is_resolved", "resolved_by"])
     return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment, by):
+    """Delete the comment and its replies, each deletion recorded as by `by`."""
+    stored = _stored_comment(comment)
+    if stored is None:  # Deleted already, with a comment it replied to.
+        return
+    error = comment_delete_error(comment=stored, by=by)
+    if error:
+        raise PermissionDenied(error)
+    thread = comment_thread(stored)
+    # Replies first: each deletion is then its own historical record, not a cascade.
+    for reply in reversed(thread):
+        reply._history_user = by
+        reply.delete()
 
 
 # Actors ----------------------------------------------------------------------

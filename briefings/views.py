@@ -1,7 +1,7 @@
 """
 Public pages. Readers only ever see what a published briefing shows: every
-query starts from a model's public() QuerySet. Staff who may view a model
-get the same page for drafts too, marked as a preview, and never cached.
+query starts from a model's visible_to(user) QuerySet. Staff who may preview
+a model get the same page for drafts too, marked as a preview, never cached.
 
 Each page loads its data in a fixed number of queries, whatever the number
 of claims; tests/test_pages.py pins the counts.
@@ -36,6 +36,7 @@ from briefings.models import (
     Event,
     Source,
     Verdict,
+    can_preview,
 )
 from briefings.search import MAX_QUERY_LENGTH, headline_html
 
@@ -88,21 +89,17 @@ def attach(objects, attribute, rows, key):
 
 class PublicObjectMixin:
     """
-    Serve the model's public rows; staff with view permission on the model
-    also see the rest, as a preview. `visible(Model)` applies the same rule to
-    anything else the page lists.
+    Serve the rows the user may see (the model's visible_to rule): readers the
+    public ones, staff who may preview the rest too. `visible(Model)` applies
+    the same rule to anything else the page lists.
     """
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        opts = self.model._meta
-        user = request.user
-        self.can_preview = user.is_staff and user.has_perm(
-            f"{opts.app_label}.view_{opts.model_name}"
-        )
+        self.can_preview = can_preview(request.user, self.model)
 
     def visible(self, model):
-        return model.objects.all() if self.can_preview else model.objects.public()
+        return model.objects.visible_to(self.request.user)
 
     def get_queryset(self):
         return self.visible(self.model)
@@ -128,7 +125,7 @@ class HomeView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return Briefing.objects.published().select_related("event")
+        return Briefing.objects.public().select_related("event")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -145,9 +142,6 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
     def get_queryset(self):
         return super().get_queryset().select_related("event__country")
 
-    def is_preview(self, obj):
-        return self.can_preview and not obj.is_public
-
     def get_context_data(self, **kwargs):
         briefing = self.object
         # 1-3. key claims in the editor's order with attribution; whom they are about; evidence
@@ -159,7 +153,7 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
                 "claim__channel",
             )
             .prefetch_related(*card_prefetches("claim__"))
-            .exclude(claim__review_status="retired")
+            .filter(claim__in=self.visible(Claim))
         )
         claims = [link.claim for link in links]
         # 4. the articles: those the briefing draws on and those holding key claims
@@ -371,7 +365,7 @@ def search(request):
     results = None
     if form.is_valid():
         text = form.cleaned_data["q"]
-        briefings = list(Briefing.objects.published().search(text)[:SEARCH_LIMIT])
+        briefings = list(Briefing.objects.public().search(text)[:SEARCH_LIMIT])
         claims = list(claims_with_attribution(Claim.objects.public().search(text))[:SEARCH_LIMIT])
         actors = list(Actor.objects.public().search(text)[:SEARCH_LIMIT])
         for briefing in briefings:

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from briefings.models import Actor, Event, choices_constraint
+from briefings.models import Actor, Event, VisibleQuerySet, choices_constraint
 from briefings.reversing import reverse_one
 
 
@@ -40,7 +40,17 @@ class MembershipStatus(models.TextChoices):
     FORMER_MEMBER = "former_member", "Former member"
 
 
-class MembershipQuerySet(models.QuerySet):
+class FactQuerySet(VisibleQuerySet):
+    """
+    Memberships and milestones have no draft state of their own: they are
+    public, and the claims evidencing them are shown only where visible.
+    """
+
+    def public(self):
+        return self.all()
+
+
+class MembershipQuerySet(FactQuerySet):
     def current(self, on=None):
         """Memberships in force on a date (today by default); undated starts count as begun."""
         on = on or timezone.localdate()
@@ -187,6 +197,12 @@ class ParticipationCapacity(models.TextChoices):
     GUEST = "guest", "Guest"
 
 
+class ParticipationQuerySet(VisibleQuerySet):
+    def public(self):
+        """Participations in summits readers may see."""
+        return self.filter(summit__in=Summit.objects.public())
+
+
 class Participation(models.Model):
     """Who takes part in a summit, in what capacity and how; who was sent in whose place."""
 
@@ -213,6 +229,7 @@ class Participation(models.Model):
         "briefings.Claim", blank=True, related_name="sco_participations"
     )
 
+    objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -246,6 +263,12 @@ class MeetingKind(models.TextChoices):
     INFORMAL = "informal", "Informal (dinner, reception)"
 
 
+class MeetingQuerySet(VisibleQuerySet):
+    def public(self):
+        """Meetings on their own, or on the sidelines of a summit readers may see."""
+        return self.filter(Q(summit__isnull=True) | Q(summit__in=Summit.objects.public()))
+
+
 class Meeting(models.Model):
     """A bilateral or small meeting, e.g. on a summit's sidelines."""
 
@@ -273,6 +296,7 @@ class Meeting(models.Model):
     )
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_meetings")
 
+    objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
     history_links = {"participant_links": "participant"}
 
@@ -314,6 +338,7 @@ class Milestone(models.Model):
     description = models.TextField(blank=True)
     evidence = models.ManyToManyField("briefings.Claim", blank=True, related_name="sco_milestones")
 
+    objects = FactQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

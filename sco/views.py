@@ -1,10 +1,8 @@
 """
-Public pages for the SCO's structured data.
-
-SCO facts have no draft state of their own, so the overview and summit pages
-are public; what stays private is the evidence: a fact links only to claims
-a published briefing shows, and an actor's name links only to a public
-actor page.
+Public pages for the SCO's structured data, through the models' visibility
+rule (visible_to): a summit is shown as its event would be, a fact links only
+to claims the reader may see, and an actor's name links only to an actor
+page the reader may see.
 """
 
 from django.db.models import Prefetch
@@ -27,40 +25,44 @@ from sco.models import (
 cached = method_decorator(cache_public_page, name="dispatch")
 
 
-def public_evidence():
-    return Prefetch(
-        "evidence", queryset=Claim.objects.public().only("pk", "quote", "verdict").order_by("pk")
-    )
+def visible_evidence(user):
+    claims = Claim.objects.visible_to(user).only("pk", "quote", "verdict").order_by("pk")
+    return Prefetch("evidence", queryset=claims)
 
 
-def summits_with_details(queryset):
-    """Summits with participation, sideline meetings and public evidence prefetched."""
-    return queryset.select_related("country", "host").prefetch_related(
-        public_evidence(),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related(
-                "participant", "representative"
-            ).prefetch_related(public_evidence()),
-        ),
-        Prefetch(
-            "meetings",
-            queryset=Meeting.objects.select_related("host").prefetch_related(
-                public_evidence(),
-                Prefetch(
-                    "participant_links",
-                    queryset=MeetingParticipant.objects.select_related("actor").order_by(
-                        "actor__name"
+def summits_with_details(user):
+    """The summits `user` may see, with participation, meetings and evidence prefetched."""
+    return (
+        Summit.objects.visible_to(user)
+        .select_related("country", "host")
+        .prefetch_related(
+            visible_evidence(user),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related(
+                    "participant", "representative"
+                ).prefetch_related(visible_evidence(user)),
+            ),
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.select_related("host").prefetch_related(
+                    visible_evidence(user),
+                    Prefetch(
+                        "participant_links",
+                        queryset=MeetingParticipant.objects.select_related("actor").order_by(
+                            "actor__name"
+                        ),
                     ),
                 ),
             ),
-        ),
+        )
     )
 
 
-def public_actor_ids(actor_ids):
-    """Of actor_ids, those with a public page: the others are named but not linked."""
-    return set(Actor.objects.public().filter(pk__in=actor_ids).values_list("pk", flat=True))
+def visible_actor_ids(actor_ids, user):
+    """Of actor_ids, those whose page `user` may see: the others are named but not linked."""
+    actors = Actor.objects.visible_to(user).filter(pk__in=actor_ids)
+    return set(actors.values_list("pk", flat=True))
 
 
 def summit_actor_ids(summits):
@@ -81,12 +83,17 @@ class OverviewView(TemplateView):
     template_name = "sco/overview.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         memberships = sorted(
-            Membership.objects.select_related("state").prefetch_related(public_evidence()),
+            Membership.objects.visible_to(user)
+            .select_related("state")
+            .prefetch_related(visible_evidence(user)),
             key=timeline.reading_order,
         )
-        milestones = list(Milestone.objects.prefetch_related(public_evidence()))
-        summits = list(summits_with_details(Summit.objects.all()))
+        milestones = list(
+            Milestone.objects.visible_to(user).prefetch_related(visible_evidence(user))
+        )
+        summits = list(summits_with_details(user))
         founded = min((m.year for m in milestones), default=None)
         founding = [m.start_year for m in memberships if m.is_founding and m.start_year]
         actor_ids = {m.state_id for m in memberships} | summit_actor_ids(summits)
@@ -95,7 +102,7 @@ class OverviewView(TemplateView):
             timeline=timeline.build(memberships, founded_year=min(founding, default=founded)),
             milestones=milestones,
             summits=summits,
-            public_actor_ids=public_actor_ids(actor_ids),
+            public_actor_ids=visible_actor_ids(actor_ids, user),
             canonical_url=self.request.build_absolute_uri(reverse("sco:overview")),
             **kwargs,
         )
@@ -106,13 +113,13 @@ class SummitDetailView(DetailView):
     model = Summit
 
     def get_queryset(self):
-        return summits_with_details(Summit.objects.all())
+        return summits_with_details(self.request.user)
 
     def get_context_data(self, **kwargs):
-        summit = self.object
+        summit, user = self.object, self.request.user
         return super().get_context_data(
-            briefings=list(Briefing.objects.published().filter(event=summit)),
-            public_actor_ids=public_actor_ids(summit_actor_ids([summit])),
+            briefings=list(Briefing.objects.visible_to(user).filter(event=summit)),
+            public_actor_ids=visible_actor_ids(summit_actor_ids([summit]), user),
             canonical_url=self.request.build_absolute_uri(summit.get_absolute_url()),
             **kwargs,
         )

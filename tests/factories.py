@@ -77,7 +77,10 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):
-    """A claim on the article's body; pass `quote` and the span is found for you."""
+    """
+    A reviewed claim on the article's body; pass `quote` and the span is found
+    for you. `unreviewed=True` makes one still waiting for a reviewer.
+    """
 
     class Meta:
         model = models.Claim
@@ -92,6 +95,11 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     quote_type = models.QuoteType.DIRECT
     cue = "stated"
     claim_type = models.ClaimType.ANNOUNCEMENT
+    review_status = models.ReviewStatus.REVIEWED
+    reviewed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        unreviewed = factory.Trait(review_status=models.ReviewStatus.UNREVIEWED, reviewed_at=None)
 
     @factory.post_generation
     def about(self, create, extracted, **kwargs):

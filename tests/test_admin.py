@@ -406,7 +406,7 @@ class ClaimActionTests(TestCase):
         self.assertEqual(set(Claim.objects.values_list("verdict", flat=True)), {Verdict.MISLEADING})
 
     def test_reviewers_mark_claims_reviewed_and_editors_cannot(self):
-        claim = factories.ClaimFactory()
+        claim = factories.ClaimFactory(unreviewed=True)
         url = reverse("admin:briefings_claim_changelist")
         data = {"action": "mark_reviewed", "_selected_action": [claim.pk]}
         self.client.force_login(factories.editor())
@@ -426,7 +426,7 @@ class WorkspaceRetireTests(TestCase):
     def setUpTestData(cls):
         cls.editor = factories.editor()
         cls.article = factories.ArticleFactory()
-        cls.orphan = factories.ClaimFactory(article=cls.article)
+        cls.orphan = factories.ClaimFactory(article=cls.article, unreviewed=True)
         Claim.objects.filter(pk=cls.orphan.pk).update(start=None, end=None)
 
     def url(self, claim, article=None):

@@ -253,7 +253,7 @@ class ClaimFilterTests(PublishedAndDraftData, TestCase):
             "attribution_kind": ("direct_quote", [quote]),
             "claim_type": ("announcement", [quote, assertion]),
             "verdict": ("accurate", [quote]),
-            "review_status": ("unreviewed", [quote, assertion]),
+            "review_status": ("reviewed", [quote, assertion]),
             "said_after": ("2024-07-03", [assertion]),
             "said_before": ("2024-07-03", [quote]),
             "q": ("CRITICS", [assertion]),
@@ -353,6 +353,7 @@ class SCOTests(TestCase):
         )
         meeting.participant_links.create(actor=cls.founder.state)
         cls.summit.evidence.add(factories.ClaimFactory())  # a claim in no published briefing
+        factories.BriefingFactory(published=True, event=cls.summit)
 
     def slugs(self, url, key, **params):
         response = self.client.get(url, params)

@@ -38,7 +38,9 @@ class WriteData:
         cls.source = factories.SourceFactory(slug="outlet")
         cls.article = factories.ArticleFactory(slug="astana", source=cls.source)
         cls.speaker = factories.ActorFactory(slug="kremlin")
-        cls.claim = factories.ClaimFactory(article=cls.article, speaker=cls.speaker)
+        cls.claim = factories.ClaimFactory(
+            article=cls.article, speaker=cls.speaker, unreviewed=True
+        )
         cls.draft = factories.BriefingFactory(slug="draft", claims=[cls.claim])
         cls.event = factories.EventFactory(slug="summit")
 

@@ -304,7 +304,7 @@ class LinkHistoryTests(TestCase):
 
     def test_a_revert_that_breaks_a_published_briefing_changes_nothing(self):
         reviewed = factories.ClaimFactory(review_status="reviewed", reviewed_at=timezone.now())
-        unreviewed = factories.ClaimFactory()
+        unreviewed = factories.ClaimFactory(unreviewed=True)
         briefing = factories.BriefingFactory(claims=[unreviewed])
         briefing.save()
         version = briefing.history.first()
@@ -370,7 +370,7 @@ class AdminRevertTests(TestCase):
         self.assertEqual(correction.changed_fields, ["briefing claims"])
 
     def test_a_refused_revert_says_why_and_changes_nothing(self):
-        unreviewed = factories.ClaimFactory()
+        unreviewed = factories.ClaimFactory(unreviewed=True)
         briefing = factories.BriefingFactory(claims=[unreviewed], published=True)
         briefing.save()
         version = briefing.history.first()

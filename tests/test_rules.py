@@ -279,7 +279,7 @@ class VisibilityTests(TestCase):
         )
 
     def test_only_published_briefings_whose_time_has_come_are_public(self):
-        self.assertQuerySetEqual(Briefing.objects.published(), [self.published])
+        self.assertQuerySetEqual(Briefing.objects.public(), [self.published])
 
     def test_only_claims_articles_and_actors_of_published_briefings_are_public(self):
         self.assertQuerySetEqual(Claim.objects.public(), [self.public_claim])
@@ -297,7 +297,7 @@ class WorkflowTests(TestCase):
     def setUpTestData(cls):
         cls.editor = editor()
         cls.reviewer = reviewer()
-        cls.claim = ClaimFactory()
+        cls.claim = ClaimFactory(unreviewed=True)
 
     def setUp(self):
         self.briefing = BriefingFactory(claims=[self.claim])

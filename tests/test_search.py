@@ -90,7 +90,7 @@ class PostgresFullTextTests(TestCase):
         )
 
     def test_matches_word_stems_and_ranks(self):
-        found = list(Briefing.objects.published().search("meeting"))
+        found = list(Briefing.objects.public().search("meeting"))
         self.assertEqual(found, [self.briefing])
         self.assertIn("\x02", found[0].headline)
 

@@ -150,7 +150,7 @@ class StatusFieldTests(WorkflowTestCase):
         self.assertFalse(Briefing.objects.filter(slug="new").exists())
 
     def test_publishing_names_the_unreviewed_key_claims(self):
-        unreviewed = factories.ClaimFactory()
+        unreviewed = factories.ClaimFactory(unreviewed=True)
         briefing = self.make_briefing()
         factories.BriefingFactory._meta.model.key_claims.through.objects.create(
             briefing=briefing, claim=unreviewed, position=2
@@ -161,7 +161,7 @@ class StatusFieldTests(WorkflowTestCase):
         self.assertEqual(briefing.status, BriefingStatus.IN_REVIEW)
 
     def test_publishing_checks_key_claims_added_in_the_same_save(self):
-        unreviewed = factories.ClaimFactory()
+        unreviewed = factories.ClaimFactory(unreviewed=True)
         briefing = self.make_briefing()
         data = briefing_form_data(briefing, status=BriefingStatus.PUBLISHED)
         data.update(
@@ -270,7 +270,7 @@ class CorrectionTests(WorkflowTestCase):
 class TransitionRuleTests(TestCase):
     def test_a_claim_quote_mentioning_permission_is_not_taken_for_a_permission_error(self):
         reviewer = factories.reviewer()
-        claim = factories.ClaimFactory(quote="We will deepen cooperation")
+        claim = factories.ClaimFactory(quote="We will deepen cooperation", unreviewed=True)
         Claim.objects.filter(pk=claim.pk).update(cue="without permission")
         briefing = factories.BriefingFactory(status=BriefingStatus.IN_REVIEW, claims=[claim])
         Claim.objects.filter(pk=claim.pk).update(quote="We will deepen cooperation")

@@ -28,6 +28,7 @@ from briefings.models import (
     ReviewStatus,
     Source,
     Statement,
+    can_preview,
 )
 
 # Descriptions for fields whose model gives none, shared by every resource so
@@ -560,7 +561,7 @@ class ClaimSerializer(ModelCleanSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         # The internal note is for staff only; the schema (no request user) documents it.
-        if request is not None and not request.user.is_staff:
+        if request is not None and not can_preview(request.user, Claim):
             fields.pop("editor_note")
         return fields
 

@@ -1,8 +1,8 @@
 """
 API viewsets for the newsroom resources.
 
-Each starts from the model's visibility rule (public() / published() for
-readers, everything for staff with the view permission), loads what its
+Each starts from the model's visibility rule (visible_to(user): public rows
+for readers, everything for staff who may preview), loads what its
 serializer shows in a fixed number of queries, and writes through the model's
 validation and briefings.services — the same rules as the admin.
 """
@@ -24,7 +24,7 @@ from briefings.anchoring import context_around
 from briefings.api import filters, formats, serializers
 from briefings.api.conditional import ConditionalMixin, PreconditionFailed
 from briefings.api.exchange import briefing_document, briefing_import, save_links
-from briefings.api.permissions import ModelPermissions, sees_everything
+from briefings.api.permissions import ModelPermissions
 from briefings.models import (
     Actor,
     Article,
@@ -33,7 +33,6 @@ from briefings.models import (
     BriefingClaim,
     Claim,
     Event,
-    ReviewStatus,
     Source,
 )
 
@@ -125,17 +124,7 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
     model = None
 
     def get_queryset(self):
-        queryset = self.model.objects.all()
-        if not self.sees_everything:
-            queryset = self.public(queryset)
-        return self.with_related(queryset)
-
-    @property
-    def sees_everything(self):
-        return sees_everything(self.request.user, self.model)
-
-    def public(self, queryset):
-        return queryset.public()
+        return self.with_related(self.model.objects.visible_to(self.request.user))
 
     def with_related(self, queryset):
         return queryset
@@ -264,9 +253,8 @@ class ArticleViewSet(ResourceViewSet):
     )
     def annotations(self, request, slug=None):
         article = self.get_object()
-        claims = article.claims.select_related("speaker", "channel")
-        if not sees_everything(request.user, Claim):
-            claims = claims.exclude(review_status=ReviewStatus.RETIRED)
+        claims = Claim.objects.visible_to(request.user).filter(article=article)
+        claims = claims.select_related("speaker", "channel")
         collection = formats.annotation_collection(article, claims, self.absolute)
         return Response(collection, content_type=self.jsonld_content_type())
 
@@ -283,7 +271,7 @@ class ClaimViewSet(ResourceViewSet):
     ordering = ["article__published_at", "article_id", "start"]
 
     def with_related(self, queryset):
-        briefings = Briefing.objects.all() if self.sees_everything else Briefing.objects.published()
+        briefings = Briefing.objects.visible_to(self.request.user)
         return (
             queryset.defer("article__body")
             .select_related("article", "speaker", "channel", "event")
@@ -366,15 +354,11 @@ class BriefingViewSet(ResourceViewSet):
     ordering_fields = ["published_at", "title", "slug", "updated_at"]
     ordering = ["-published_at", "-created_at"]
 
-    def public(self, queryset):
-        return queryset.published()
-
     def with_related(self, queryset):
         claim_links = BriefingClaim.objects.select_related(
             "claim__article", "claim__speaker", "claim__channel"
         ).defer("claim__article__body")
-        if not sees_everything(self.request.user, Claim):
-            claim_links = claim_links.exclude(claim__review_status=ReviewStatus.RETIRED)
+        claim_links = claim_links.filter(claim__in=Claim.objects.visible_to(self.request.user))
         return queryset.select_related("event").prefetch_related(
             Prefetch("claim_links", queryset=claim_links),
             Prefetch(
@@ -420,7 +404,7 @@ class BriefingViewSet(ResourceViewSet):
     @action(detail=True, pagination_class=None, filter_backends=[])
     def export(self, request, slug=None):
         briefing = self.get_object()
-        document = briefing_document(briefing, internal=sees_everything(request.user, Claim))
+        document = briefing_document(briefing, user=request.user)
         return Response(document)
 
     @extend_schema(

@@ -1,7 +1,8 @@
 """
-Read-only API for the SCO's structured data. These facts are public, as on
-the /sco/ page; the claims that evidence them are listed only where the
-reader may see them. They are edited in the admin.
+Read-only API for the SCO's structured data, through the same visibility
+rule as the /sco/ pages (visible_to): a summit readers cannot see is hidden
+with its participations and meetings, and the claims that evidence a fact
+are listed only where the reader may see them. They are edited in the admin.
 """
 
 from django.db.models import Prefetch
@@ -9,7 +10,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
 from briefings.api.conditional import ConditionalMixin
-from briefings.api.permissions import sees_everything
 from briefings.api.views import ID_PATTERN, SLUG_PATTERN, Pagination, StableOrderingFilter
 from briefings.models import Claim
 from sco.api import filters, serializers
@@ -26,11 +26,11 @@ class SCOViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     prefetched = ()
 
     def get_queryset(self):
-        claims = Claim.objects.all()
-        if not sees_everything(self.request.user, Claim):
-            claims = Claim.objects.public()
+        user = self.request.user
+        claims = Claim.objects.visible_to(user)
         return (
-            self.model.objects.select_related(*self.related)
+            self.model.objects.visible_to(user)
+            .select_related(*self.related)
             .prefetch_related(*self.prefetched)
             .prefetch_related(Prefetch("evidence", queryset=claims.only("pk").order_by("pk")))
         )

@@ -13,19 +13,21 @@ no query: the tag checks the event's kind first.
 from django import template
 
 from briefings.models import EventKind
-from sco.models import Summit
-from sco.views import public_actor_ids, summit_actor_ids, summits_with_details
+from sco.views import summit_actor_ids, summits_with_details, visible_actor_ids
 
 register = template.Library()
 
 
-@register.inclusion_tag("sco/includes/summit_panel.html")
-def summit_panel(event):
+@register.inclusion_tag("sco/includes/summit_panel.html", takes_context=True)
+def summit_panel(context, event):
     """Render the attendance, representation and sideline meetings of a summit event."""
+    user = context["request"].user
     summit = None
     if event is not None and event.kind == EventKind.SUMMIT:
-        summit = summits_with_details(Summit.objects.filter(pk=event.pk)).first()
+        summit = summits_with_details(user).filter(pk=event.pk).first()
     return {
         "summit": summit,
-        "public_actor_ids": public_actor_ids(summit_actor_ids([summit])) if summit else set(),
+        "public_actor_ids": visible_actor_ids(summit_actor_ids([summit]), user)
+        if summit
+        else set(),
     }
