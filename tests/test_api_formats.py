@@ -261,13 +261,13 @@ class ExchangeTests(FormatData, TestCase):
         message = " ".join(response.json()["claims"])
         self.assertIn("Only a reviewer may import claims marked reviewed", message)
         reviewed = [c["key"] for c in document["claims"] if c["review_status"] == "reviewed"]
-        self.assertEqual(len(reviewed), 2)
+        self.assertTrue(reviewed)
         for key in reviewed:
             self.assertIn(key, message)
         self.assertFalse(Actor.objects.exists())
         self.client.force_login(self.reviewer)
         self.assertEqual(self.import_(document).status_code, 201)
-        self.assertEqual(Claim.objects.filter(review_status="reviewed").count(), 2)
+        self.assertEqual(Claim.objects.filter(review_status="reviewed").count(), len(reviewed))
 
     def test_export_shows_readers_only_bare_references_to_what_they_may_not_see(self):
         # China has no public page: it is only the organisation of the speaker's
