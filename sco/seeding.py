@@ -1,152 +1,129 @@
-"""Load the `sco:` section of a seed file, on top of briefings.seeding.SeedLoader."""
+"""Load the `sco:` section of a seed file with the exchange loader (briefings.api.exchange)."""
 
-from briefings.models import Actor, EventKind
-from briefings.seeding import SeedError, _name
+from briefings.api.exchange import SECTIONS as DOCUMENT_SECTIONS
+from briefings.models import Actor, Claim, EventKind
 from sco.models import Meeting, MeetingParticipant, Membership, Milestone, Participation, Summit
 
-SECTIONS = {"summits", "memberships", "participations", "meetings", "milestones"}
+# Each section's fields, and those that identify a row (its natural key).
+SUMMIT_FIELDS = [
+    *(name for name in DOCUMENT_SECTIONS["events"][1] if name != "kind"),
+    "format", "host", "year", "evidence",
+]  # fmt: skip
+SECTIONS = {
+    "summits": (Summit, SUMMIT_FIELDS, ["slug"], ["slug", "name"]),
+    "memberships": (
+        Membership,
+        [
+            "state",
+            "status",
+            "start_date",
+            "start_year",
+            "end_date",
+            "end_year",
+            "date_text",
+            "is_founding",
+            "evidence",
+        ],
+        ["state", "status"],
+        ["state", "status"],
+    ),  # fmt: skip
+    "participations": (
+        Participation,
+        [
+            "summit",
+            "participant",
+            "capacity",
+            "status",
+            "representative",
+            "is_expected",
+            "note",
+            "evidence",
+        ],
+        ["summit", "participant"],
+        ["summit", "participant", "capacity", "status"],
+    ),  # fmt: skip
+    "meetings": (
+        Meeting,
+        [
+            "slug",
+            "title",
+            "kind",
+            "summit",
+            "date",
+            "date_text",
+            "is_planned",
+            "host",
+            "participants",
+            "evidence",
+        ],
+        ["slug"],
+        ["slug", "title", "kind"],
+    ),  # fmt: skip
+    "milestones": (
+        Milestone,
+        ["slug", "title", "year", "date", "date_text", "description", "evidence"],
+        ["slug"],
+        ["slug", "title", "year"],
+    ),
+}
 
 
 class ScoSeedLoader:
-    def __init__(self, loader, data):
-        self.loader = loader
+    """Summits load with the events (claims point at them); the rest after the claims."""
+
+    def __init__(self, data):
         self.data = data or {}
-        loader.check_keys("sco", self.data, SECTIONS)
 
-    def entries(self, section):
-        return enumerate(self.data.get(section) or [])
+    def entries(self, loader, name):
+        model, fields, natural_key, required = SECTIONS[name]
+        for path, item in loader.entries(self.data, name, f"sco.{name}", fields, required):
+            values = loader.values(model, item, fields, path)
+            lookup = {field: values.pop(field, None) for field in natural_key}
+            yield model, path, item, lookup, values
 
-    def load_summits(self):
-        """Summits are events that claims point at, so they load before the claims."""
-        loader = self.loader
-        for index, item in self.entries("summits"):
-            entry = f"sco.summits[{index}] ({_name(item, 'slug')})"
-            loader.check_keys(
-                entry,
-                item,
-                loader.EVENT_FIELDS | {"format", "host", "year", "evidence"},
-                required=("slug", "name"),
-            )
-            values = loader.event_values(item, entry)
-            values.update(
-                kind=EventKind.SUMMIT,
-                format=item.get("format", "in_person"),
-                host=loader.ref(Actor, item.get("host"), entry, "host"),
-            )
-            if item.get("year") and not item.get("start_date"):
-                values["year"] = item["year"]
-            loader.upsert(Summit, {"slug": item["slug"]}, values, entry)
+    def load_summits(self, loader):
+        if not isinstance(self.data, dict):
+            loader.error("sco", "Expected a mapping of sections.")
+            return
+        unknown = sorted(set(self.data) - set(SECTIONS))
+        if unknown:
+            loader.error("sco", f"unknown section(s) {', '.join(unknown)}")
+        for model, path, item, lookup, values in self.entries(loader, "summits"):
+            values["kind"] = EventKind.SUMMIT
+            if "year" not in item:
+                del values["year"]  # Summit.save() takes it from the start date
+            loader.upsert(model, lookup, values, path, key=lookup["slug"])
 
-    def load_facts(self):
+    def load_facts(self, loader):
         """Everything that cites claims: summit evidence, memberships, participation…"""
-        loader = self.loader
-        for index, item in self.entries("summits"):
-            entry = f"sco.summits[{index}] ({_name(item, 'slug')})"
-            loader.set_evidence(Summit.objects.get(slug=item["slug"]), item.get("evidence"), entry)
+        if not isinstance(self.data, dict):
+            return
+        for name in SECTIONS:
+            for model, path, item, lookup, values in self.entries(loader, name):
+                if name == "summits":
+                    row = Summit.objects.filter(**lookup).first()
+                else:
+                    row = loader.upsert(model, lookup, values, path)
+                if row is None or row not in loader.written:
+                    continue
+                if name == "meetings":
+                    self.set_participants(loader, row, item, path)
+                self.set_evidence(loader, row, item, path)
 
-        for index, item in self.entries("memberships"):
-            entry = f"sco.memberships[{index}] ({_name(item, 'state')})"
-            loader.check_keys(
-                entry,
-                item,
-                {"start_date", "start_year", "end_date", "end_year", "date_text", "is_founding",
-                 "evidence"},
-                required=("state", "status"),
-            )  # fmt: skip
-            membership = loader.upsert(
-                Membership,
-                {
-                    "state": loader.ref(Actor, item["state"], entry, "state"),
-                    "status": item["status"],
-                },
-                {
-                    "start_date": item.get("start_date"),
-                    "start_year": item.get("start_year"),
-                    "end_date": item.get("end_date"),
-                    "end_year": item.get("end_year"),
-                    "date_text": item.get("date_text", ""),
-                    "is_founding": bool(item.get("is_founding")),
-                },
-                entry,
-            )
-            loader.set_evidence(membership, item.get("evidence"), entry)
+    def set_participants(self, loader, meeting, item, path):
+        participants = []
+        for n, slug in enumerate(item.get("participants") or ()):
+            actor = loader.ref(Actor, slug, f"{path}.participants[{n}]")
+            if actor is not None:
+                participants.append((f"{path}.participants[{n}]", {"actor": actor}))
+        if len(item.get("participants") or ()) < 2:
+            loader.error(path, "a meeting needs at least two participants")
+        loader.sync(MeetingParticipant, "meeting", meeting, "actor", participants)
 
-        for index, item in self.entries("participations"):
-            entry = f"sco.participations[{index}] ({_name(item, 'participant')})"
-            loader.check_keys(
-                entry,
-                item,
-                {"representative", "is_expected", "note", "evidence"},
-                required=("summit", "participant", "capacity", "status"),
-            )
-            participation = loader.upsert(
-                Participation,
-                {
-                    "summit": loader.ref(Summit, item["summit"], entry, "summit"),
-                    "participant": loader.ref(Actor, item["participant"], entry, "participant"),
-                },
-                {
-                    "capacity": item["capacity"],
-                    "status": item["status"],
-                    "is_expected": bool(item.get("is_expected")),
-                    "representative": loader.ref(
-                        Actor, item.get("representative"), entry, "representative"
-                    ),
-                    "note": item.get("note", ""),
-                },
-                entry,
-            )
-            loader.set_evidence(participation, item.get("evidence"), entry)
-
-        for index, item in self.entries("meetings"):
-            entry = f"sco.meetings[{index}] ({_name(item, 'slug')})"
-            loader.check_keys(
-                entry,
-                item,
-                {"summit", "date", "date_text", "is_planned", "host", "participants", "evidence"},
-                required=("slug", "title", "kind"),
-            )
-            meeting = loader.upsert(
-                Meeting,
-                {"slug": item["slug"]},
-                {
-                    "title": item["title"],
-                    "kind": item["kind"],
-                    "summit": loader.ref(Summit, item.get("summit"), entry, "summit"),
-                    "date": item.get("date"),
-                    "date_text": item.get("date_text", ""),
-                    "is_planned": bool(item.get("is_planned")),
-                    "host": loader.ref(Actor, item.get("host"), entry, "host"),
-                },
-                entry,
-            )
-            participants = [
-                loader.ref(Actor, slug, entry, "participants")
-                for slug in item.get("participants") or ()
-            ]
-            if len(participants) < 2:
-                raise SeedError(entry, "a meeting needs at least two participants")
-            loader.link(MeetingParticipant, "meeting", meeting, "actor", participants)
-            loader.set_evidence(meeting, item.get("evidence"), entry)
-
-        for index, item in self.entries("milestones"):
-            entry = f"sco.milestones[{index}] ({_name(item, 'slug')})"
-            loader.check_keys(
-                entry,
-                item,
-                {"date", "date_text", "description", "evidence"},
-                required=("slug", "title", "year"),
-            )
-            milestone = loader.upsert(
-                Milestone,
-                {"slug": item["slug"]},
-                {
-                    "title": item["title"],
-                    "year": item["year"],
-                    "date": item.get("date"),
-                    "date_text": item.get("date_text", ""),
-                    "description": item.get("description", ""),
-                },
-                entry,
-            )
-            loader.set_evidence(milestone, item.get("evidence"), entry)
+    def set_evidence(self, loader, row, item, path):
+        # The evidence tables are Django's own many-to-many tables, which keep no history.
+        claims = [loader.ref(Claim, key, f"{path}.evidence") for key in item.get("evidence") or ()]
+        wanted = {claim.pk for claim in claims if claim is not None}
+        current = set(row.evidence.values_list("pk", flat=True))
+        row.evidence.add(*(wanted - current))
+        row.evidence.remove(*(current - wanted))

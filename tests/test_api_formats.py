@@ -139,6 +139,10 @@ class PopoloTests(FormatData, TestCase):
         self.assertEqual([o["id"] for o in popolo["organizations"]], ["china"])
 
 
+def entry_keys(document, section):
+    return {name for row in document[section] for name in row}
+
+
 def wipe():
     """Delete every newsroom row, as on a fresh site."""
     Briefing.objects.all().delete()
@@ -238,11 +242,88 @@ class ExchangeTests(FormatData, TestCase):
         self.client.force_login(self.reviewer)
         document = self.export()
         wipe()
+        for claim in document["claims"]:
+            claim.update(review_status="unreviewed", reviewed_at=None)
         self.client.force_login(self.editor)
         self.assertEqual(self.import_(document).status_code, 403)
         self.assertFalse(Actor.objects.exists())
         document["briefing"]["status"] = "draft"
         self.assertEqual(self.import_(document).status_code, 201)
+
+    def test_editor_cannot_import_reviewed_claims(self):
+        self.client.force_login(self.reviewer)
+        document = self.export()
+        document["briefing"]["status"] = "draft"
+        wipe()
+        self.client.force_login(self.editor)
+        response = self.import_(document)
+        self.assertEqual(response.status_code, 400)
+        message = " ".join(response.json()["claims"])
+        self.assertIn("Only a reviewer may import claims marked reviewed", message)
+        reviewed = [c["key"] for c in document["claims"] if c["review_status"] == "reviewed"]
+        self.assertTrue(reviewed)
+        for key in reviewed:
+            self.assertIn(key, message)
+        self.assertFalse(Actor.objects.exists())
+        self.client.force_login(self.reviewer)
+        self.assertEqual(self.import_(document).status_code, 201)
+        self.assertEqual(Claim.objects.filter(review_status="reviewed").count(), len(reviewed))
+
+    def test_export_shows_readers_only_bare_references_to_what_they_may_not_see(self):
+        # China has no public page: it is only the organisation of the speaker's
+        # role, the event's country and a country, never covered, quoted or spoken about.
+        Actor.objects.filter(pk=self.china.pk).update(
+            description="Secret dossier.", wikidata_qid="Q148"
+        )
+        ActorAlias.objects.create(actor=self.china, name="Middle Kingdom")
+        hidden = factories.SourceFactory(slug="hidden-source", url="https://example.org/hidden")
+        Affiliation.objects.filter(actor=self.kremlin).update(source=hidden)
+        self.assertFalse(Actor.objects.public().filter(pk=self.china.pk).exists())
+        self.assertFalse(Source.objects.public().filter(pk=hidden.pk).exists())
+
+        def entry(document, section, slug):
+            return next(row for row in document[section] if row["slug"] == slug)
+
+        document = self.export()
+        self.assertEqual(
+            entry(document, "actors", "china"), {"slug": "china", "name": "China", "kind": "state"}
+        )
+        self.assertEqual(
+            entry(document, "sources", "hidden-source"),
+            {"slug": "hidden-source", "name": hidden.name, "kind": hidden.kind},
+        )
+        self.assertNotIn("Secret dossier.", json.dumps(document))
+        self.assertNotIn("Middle Kingdom", json.dumps(document))
+        self.assertIn("Q15031", json.dumps(document))  # Xi is public: all of him
+        self.client.force_login(self.reviewer)
+        document = self.export()
+        self.assertEqual(entry(document, "actors", "china")["description"], "Secret dossier.")
+        self.assertEqual(entry(document, "actors", "china")["aliases"], [
+            {"name": "Middle Kingdom", "language": ""}
+        ])  # fmt: skip
+        self.assertEqual(entry(document, "sources", "hidden-source")["url"], hidden.url)
+
+    def test_export_leaves_out_claims_the_reader_may_not_see(self):
+        retired = factories.ClaimFactory(article=self.article, quote="met")
+        Claim.objects.filter(pk=retired.pk).update(
+            review_status=ReviewStatus.RETIRED, reviewed_at=timezone.now()
+        )
+        public = Claim.objects.public()
+        self.assertNotIn(retired, public)
+        exported = {(c["start"], c["quote"]) for c in self.export()["claims"]}
+        self.assertEqual(exported, {(c.start, c.quote) for c in public})
+        self.client.force_login(self.reviewer)
+        self.assertEqual(len(self.export()["claims"]), 4)
+
+    def test_document_fields_are_the_api_fields(self):
+        self.client.force_login(self.reviewer)
+        document = self.export()
+        api = self.client.get(f"/api/v1/claims/{self.claim.pk}/?format=json").json()
+        self.assertEqual(
+            set(document["claims"][0]) - {"key"}, set(api) & set(document["claims"][0])
+        )
+        api = self.client.get("/api/v1/actors/xi-jinping/?format=json").json()
+        self.assertLessEqual(set(entry_keys(document, "actors")), set(api))
 
     def test_existing_briefing_slug_is_refused(self):
         self.client.force_login(self.reviewer)

@@ -1,3 +1,4 @@
+import json
 import shutil
 import tempfile
 from io import StringIO
@@ -10,8 +11,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
-from briefings.models import Article, Briefing, Claim, ClaimActor, ReviewStatus
+from briefings.models import (
+    Affiliation,
+    AffiliationEvidence,
+    Article,
+    Briefing,
+    BriefingClaim,
+    Claim,
+    ClaimActor,
+    ReviewStatus,
+    Statement,
+)
 from sco.models import Membership, Participation, Summit
+from tests import factories
 
 SEEDS = settings.BASE_DIR / "seeds"
 
@@ -102,6 +114,45 @@ class SeedLoadTests(TestCase):
         self.assertEqual(row_counts(), before)
 
 
+class SeedVocabularyTests(TestCase):
+    """The seed file is a briefing document: the export's sections and field names."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load()
+        cls.reviewer = factories.reviewer()
+
+    def export(self):
+        self.client.force_login(self.reviewer)
+        slug = Briefing.objects.get().slug
+        response = self.client.get(f"/api/v1/briefings/{slug}/export/")
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_seed_fields_are_export_fields(self):
+        data = yaml.safe_load((SEEDS / "astana.yaml").read_text(encoding="utf-8"))
+        document = self.export()
+        conveniences = {"body_file"}
+        for section, entries in data.items():
+            if section == "sco":
+                continue
+            with self.subTest(section=section):
+                entries = entries if isinstance(entries, list) else [entries]
+                exported = document[section]
+                exported = exported if isinstance(exported, list) else [exported]
+                names = {name for row in exported for name in row} | conveniences
+                self.assertLessEqual({name for row in entries for name in row}, names)
+
+    def test_an_export_loads_as_a_seed_file(self):
+        document = self.export()
+        directory = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        (directory / "export.yaml").write_text(json.dumps(document), encoding="utf-8")
+        for model in (Briefing, AffiliationEvidence, Claim, Affiliation, Statement):
+            model.objects.all().delete()
+        load(directory / "export.yaml")
+        self.assertEqual(self.export(), document)
+
+
 class BrokenSeedTests(TestCase):
     """A broken file is refused with a message naming file, entry and problem; nothing loads."""
 
@@ -150,7 +201,7 @@ class BrokenSeedTests(TestCase):
 
     def test_context_picks_one_of_several_occurrences(self):
         claim = self.claim("xi-putin-strengthened-alliance")
-        claim["quote"], claim["before"] = "Putin", "Since then, Xi and "
+        claim["quote"], claim["prefix"] = "Putin", "Since then, Xi and "
         load(self.write(self.data))
         loaded = Claim.objects.get(quote="Putin")
         body = Article.objects.get().body
@@ -175,7 +226,7 @@ class BrokenSeedTests(TestCase):
         self.assertRefused(self.write(text="claims: [unclosed"), "not valid YAML")
 
     def test_missing_body_file_is_refused(self):
-        self.data["article"]["body_file"] = "missing.txt"
+        self.data["articles"][0]["body_file"] = "missing.txt"
         self.assertRefused(self.write(self.data), "cannot read body_file")
 
     def test_changed_body_refused_without_update(self):
@@ -183,6 +234,25 @@ class BrokenSeedTests(TestCase):
         text = (self.dir / "sco-astana-summit-2024.txt").read_text(encoding="utf-8")
         (self.dir / "sco-astana-summit-2024.txt").write_text("Editor's note. " + text)
         self.assertRefused(self.write(self.data), "run with --update")
+
+    def test_update_records_the_history_of_link_rows(self):
+        load(self.write(self.data))
+        self.data["briefing"]["key_claims"][0]["comment"] = "Now with a comment."
+        self.claim("guterres-expected")["about"] = ["antonio-guterres"]
+        load(self.write(self.data), update=True)
+        link = BriefingClaim.objects.get(comment="Now with a comment.")
+        self.assertEqual(link.history.first().comment, "Now with a comment.")
+        self.assertEqual(link.history.first().history_change_reason, "Loaded from seeds")
+        removed = ClaimActor.history.filter(history_type="-", actor__slug="united-nations")
+        self.assertEqual(removed.count(), 1)
+
+    def test_unknown_statement_key_is_named(self):
+        self.claim("biden-labeled-xi-dictator")["statement"] = "Biden calls Xi a dictator"
+        self.assertRefused(
+            self.write(self.data),
+            "claims[21] (biden-labeled-xi-dictator).statement",
+            "unknown statement 'Biden calls Xi a dictator'",
+        )
 
     def test_update_reanchors_claims_to_a_corrected_body(self):
         load(self.write(self.data))
