@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from briefings.models import Briefing
 from tests import factories
+from tests.test_api_write import version_tag
 from tests.test_history import actor_form_data
 from tests.test_workflow import briefing_form_data
 
@@ -60,8 +61,9 @@ class ChangedFieldsTests(TestCase):
     def test_changing_the_lede_through_the_api_records_only_the_lede(self):
         response = self.client.patch(
             "/api/v1/briefings/summit/",
-            json.dumps({"lede": "A new lede."}),
+            json.dumps({"lede": "A new lede.", "correction_reason": "Clearer."}),
             content_type="application/json",
+            headers={"If-Match": version_tag(self.briefing)},
         )
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(self.newest_diff().changed_fields, ["lede"])
@@ -92,6 +94,7 @@ class EmptyVersionTests(TestCase):
             "/api/v1/briefings/draft/",
             json.dumps({"lede": briefing.lede}),
             content_type="application/json",
+            headers={"If-Match": version_tag(briefing)},
         )
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(briefing.history.count(), versions)

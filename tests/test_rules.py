@@ -8,7 +8,7 @@ from django.db.models import ProtectedError, UniqueConstraint
 from django.test import TestCase
 from django.utils import timezone
 
-from briefings import services
+from briefings import editing, services
 from briefings.anchoring import AnchorError, locate
 from briefings.models import (
     Affiliation,
@@ -379,20 +379,20 @@ class WorkflowTests(TestCase):
 
     def test_reviewer_publishes_reviewed_briefing(self):
         services.briefing_submit(briefing=self.briefing, by=self.editor)
-        services.claim_review(claim=self.claim, by=self.reviewer)
+        editing.claim_review(claim=self.claim, by=self.reviewer)
         services.briefing_publish(briefing=self.briefing, by=self.reviewer)
         self.briefing.refresh_from_db()
         self.assertEqual(self.briefing.status, BriefingStatus.PUBLISHED)
         self.assertIsNotNone(self.briefing.published_at)
 
     def test_draft_cannot_skip_review(self):
-        services.claim_review(claim=self.claim, by=self.reviewer)
+        editing.claim_review(claim=self.claim, by=self.reviewer)
         with self.assertRaisesMessage(ValidationError, "cannot become published"):
             services.briefing_publish(briefing=self.briefing, by=self.reviewer)
 
     def test_editor_cannot_review_claims(self):
         with self.assertRaises(PermissionDenied):
-            services.claim_review(claim=self.claim, by=self.editor)
+            editing.claim_review(claim=self.claim, by=self.editor)
         self.assertEqual(Claim.objects.get().review_status, ReviewStatus.UNREVIEWED)
 
     def test_user_without_group_cannot_submit(self):

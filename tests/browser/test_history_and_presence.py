@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from briefings import services
+from briefings import editing, services
 from briefings.models import Claim, ClaimEvidence, ReviewStatus
 from tests import factories
 
@@ -35,10 +35,9 @@ def test_history_shows_link_changes_and_revert_restores_them(live_server, page, 
     xi = factories.ActorFactory(name="Xi Jinping")
     putin = factories.ActorFactory(name="Vladimir Putin")
     claim = factories.ClaimFactory()
-    services.claim_annotate(claim=claim, about=[xi], by=editor)
+    editing.claim_save(claim=claim, data={"about": [xi]}, by=editor)
     version = claim.history.first()
-    claim.cue = "announced"
-    services.claim_annotate(claim=claim, about=[putin], by=editor)
+    editing.claim_save(claim=claim, data={"cue": "announced", "about": [putin]}, by=editor)
     ClaimEvidence.objects.create(
         claim=claim, source=factories.SourceFactory(name="Kremlin release")
     )
