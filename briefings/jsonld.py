@@ -34,11 +34,11 @@ def actor(actor, absolute):
 
 def claim_review(claim, absolute):
     """
-    Return a ClaimReview for a judged claim, or None while it is unverified.
-    Verdicts that judge no truth value (opinion, unverifiable) carry their
-    name but no number.
+    Return a ClaimReview for a judged claim, or None while it is unverified
+    or orphaned (its quote is being re-checked). Verdicts that judge no truth
+    value (opinion, unverifiable) carry their name but no number.
     """
-    if claim.verdict == Verdict.UNVERIFIED:
+    if claim.verdict == Verdict.UNVERIFIED or claim.is_orphaned:
         return None
     appearance = claim.article.url or absolute(claim.article.get_absolute_url())
     item = {
