@@ -508,19 +508,21 @@ def _claim_retire_now(stored, by, public, reason):
 
 
 @transaction.atomic
-def briefing_save(*, briefing, data, by, expected_version=None, reason="", note="", status=None):
+def briefing_save(
+    *, briefing, data, by, expected_version=None, reason="", note="", status=None, **workflow
+):
     """
     Create the briefing (no pk yet) or change it with `data`. A published
     briefing's change waits for a reviewer when made by an editor; a
     reviewer's is a correction and needs a `reason` for readers. Key claims
     of a published briefing must be reviewed. A new `status` is reached
-    through the workflow (services.briefing_set_status) once the links are
-    saved, in the same history entry.
+    through the workflow (services.briefing_set_status, which takes the
+    `workflow` options) once the links are saved, in the same history entry.
     """
     if not services.can_edit(by):
         raise PermissionDenied("You do not have permission to change briefings.")
     if briefing.pk is None:
-        return _briefing_create(briefing=briefing, data=data, by=by, status=status)
+        return _briefing_create(briefing=briefing, data=data, by=by, status=status, **workflow)
     stored = _lock(Briefing, briefing.pk, expected_version)
     pending = PendingChange.objects.filter(briefing=stored).first()
     approved = briefing_state(stored)
@@ -543,7 +545,7 @@ def briefing_save(*, briefing, data, by, expected_version=None, reason="", note=
         pending.delete()
     if not applied and status in (None, stored.status):
         return Edit(stored)
-    _briefing_apply(stored, decode(Briefing, applied), by, status=status)
+    _briefing_apply(stored, decode(Briefing, applied), by, status=status, **workflow)
     corrections = ()
     if public:
         corrections = (
@@ -554,10 +556,10 @@ def briefing_save(*, briefing, data, by, expected_version=None, reason="", note=
     return Edit(stored, corrections=corrections)
 
 
-def _briefing_create(*, briefing, data, by, status):
+def _briefing_create(*, briefing, data, by, status, **workflow):
     briefing.created_by = briefing.created_by or by
     briefing.status = BriefingStatus.DRAFT
-    _briefing_apply(briefing, data, by, created=True, status=status)
+    _briefing_apply(briefing, data, by, created=True, status=status, **workflow)
     return Edit(briefing)
 
 
@@ -597,7 +599,7 @@ def _check_key_claims_reviewed(briefing, key_claims):
         )
 
 
-def _briefing_apply(briefing, values, by, created=False, status=None):
+def _briefing_apply(briefing, values, by, created=False, status=None, **workflow):
     for name, value in values.items():
         if name not in BRIEFING_LINKS:
             setattr(briefing, name, value)
@@ -644,7 +646,7 @@ def _briefing_apply(briefing, values, by, created=False, status=None):
             by,
         )
     if status is not None and status != briefing.status:
-        services.briefing_set_status(briefing=briefing, to=status, by=by)
+        services.briefing_set_status(briefing=briefing, to=status, by=by, **workflow)
     services.history_write(obj=briefing, by=by, created=created)
 
 

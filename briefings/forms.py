@@ -120,6 +120,12 @@ class BriefingAdminForm(VersionedAdminForm):
         "readers, what you corrected and why. An editor's change waits for a reviewer.",
     )
 
+    publish_despite_open_comments = forms.BooleanField(
+        label="Publish although comments are open",
+        required=False,
+        help_text="Publishing asks for this when comments on key claims are still open.",
+    )
+
     # Set by BriefingAdmin.get_form: the user whose rights the workflow checks.
     user = None
 

@@ -87,18 +87,13 @@ def check_version(instance, expected):
 # Briefing workflow -----------------------------------------------------------
 
 
-def briefing_transition_error(*, briefing, to, by, claims=None):
-    """
-    Return why `by` may not move `briefing` to status `to`, or None if allowed.
-
-    `claims` are the key claims to check before publishing; by default the
-    stored ones. A form passes the claims it is about to save.
-    """
-    problem = _transition_problem(briefing=briefing, to=to, by=by, claims=claims)
+def briefing_transition_error(*, briefing, to, by):
+    """Return why `by` may not move `briefing` to status `to`, or None if allowed."""
+    problem = _transition_problem(briefing=briefing, to=to, by=by)
     return problem[1] if problem else None
 
 
-def _transition_problem(*, briefing, to, by, claims):
+def _transition_problem(*, briefing, to, by):
     """Return (is_permission_problem, message) or None."""
     if to == briefing.status:
         return None
@@ -112,8 +107,7 @@ def _transition_problem(*, briefing, to, by, claims):
     if not can_edit(by):
         return True, "You do not have permission to change briefings."
     if to == BriefingStatus.PUBLISHED:
-        if claims is None:
-            claims = [link.claim for link in briefing.claim_links.select_related("claim")]
+        claims = [link.claim for link in briefing.claim_links.select_related("claim")]
         unreviewed = [claim for claim in claims if claim.review_status != ReviewStatus.REVIEWED]
         if unreviewed:
             names = "; ".join(f"#{claim.pk} {claim}" for claim in unreviewed)
@@ -121,10 +115,21 @@ def _transition_problem(*, briefing, to, by, claims):
     return None
 
 
+def open_comments(briefing):
+    """The unresolved comments on a briefing's key claims."""
+    return ClaimComment.objects.filter(
+        claim__briefing_links__briefing=briefing, is_resolved=False
+    ).select_related("claim")
+
+
 @transaction.atomic
-def briefing_set_status(*, briefing, to, by):
-    """Move a briefing through the workflow, enforcing roles and review of key claims."""
-    problem = _transition_problem(briefing=briefing, to=to, by=by, claims=None)
+def briefing_set_status(*, briefing, to, by, open_comments_ok=False):
+    """
+    Move a briefing through the workflow, enforcing roles and review of key
+    claims. Publishing while comments on its key claims are open needs
+    `open_comments_ok`: the reviewer has seen them and publishes anyway.
+    """
+    problem = _transition_problem(briefing=briefing, to=to, by=by)
     if problem:
         is_permission, message = problem
         if is_permission:
@@ -132,6 +137,19 @@ def briefing_set_status(*, briefing, to, by):
         raise ValidationError({"status": message})
     if to == briefing.status:
         return briefing
+    if to == BriefingStatus.PUBLISHED and not open_comments_ok:
+        claims = sorted({comment.claim_id for comment in open_comments(briefing)})
+        if claims:
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        "Comments on key claims are still open (claims "
+                        f"{', '.join(f'#{pk}' for pk in claims)}): resolve them, or confirm "
+                        "that you publish anyway.",
+                        code="open_comments",
+                    )
+                }
+            )
     briefing.status = to
     if to == BriefingStatus.PUBLISHED and briefing.published_at is None:
         briefing.published_at = timezone.now()

@@ -6,7 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings import services
-from briefings.models import Briefing, BriefingStatus, Claim, Correction, ReviewStatus
+from briefings.models import (
+    Briefing,
+    BriefingStatus,
+    Claim,
+    ClaimComment,
+    Correction,
+    ReviewStatus,
+)
 from tests import factories
 
 
@@ -293,3 +300,65 @@ class TransitionRuleTests(TestCase):
                 briefing=briefing, to=BriefingStatus.PUBLISHED, by=reviewer
             )
         self.assertEqual(type(raised.exception).__name__, "ValidationError")
+
+
+class OpenCommentsTests(WorkflowTestCase):
+    """Publishing while comments on key claims are open asks the reviewer to confirm."""
+
+    def setUp(self):
+        self.briefing = self.make_briefing()
+        ClaimComment.objects.create(claim=self.claim, author=self.editor, body="Is the date right?")
+
+    def assertStatus(self, status):
+        self.briefing.refresh_from_db()
+        self.assertEqual(self.briefing.status, status)
+
+    def test_the_publish_action_shows_the_open_comments_and_asks(self):
+        response = self.run_action(self.reviewer, "publish", self.briefing)
+        self.assertContains(response, "Publish anyway?")
+        self.assertContains(response, "Is the date right?")
+        self.assertStatus(BriefingStatus.IN_REVIEW)
+        self.client.post(
+            reverse("admin:briefings_briefing_changelist"),
+            {"action": "publish", "_selected_action": [self.briefing.pk], "confirm": "yes"},
+        )
+        self.assertStatus(BriefingStatus.PUBLISHED)
+
+    def test_the_status_field_needs_the_confirmation_box(self):
+        response = self.post_form(self.reviewer, self.briefing, status=BriefingStatus.PUBLISHED)
+        self.assertContains(response, "Comments on key claims are still open")
+        self.assertStatus(BriefingStatus.IN_REVIEW)
+        self.post_form(
+            self.reviewer,
+            self.briefing,
+            status=BriefingStatus.PUBLISHED,
+            publish_despite_open_comments="on",
+        )
+        self.assertStatus(BriefingStatus.PUBLISHED)
+
+    def test_resolved_comments_do_not_hold_publishing(self):
+        ClaimComment.objects.update(is_resolved=True)
+        self.run_action(self.reviewer, "publish", self.briefing)
+        self.assertStatus(BriefingStatus.PUBLISHED)
+
+    def test_the_api_refuses_until_told_to_publish_anyway(self):
+        self.client.force_login(self.reviewer)
+        url = f"/api/v1/briefings/{self.briefing.slug}/"
+
+        def patch(**data):
+            self.briefing.refresh_from_db()
+            return self.client.patch(
+                url,
+                data,
+                content_type="application/json",
+                headers={"If-Match": f'"v{self.briefing.version}-x"'},
+            )
+
+        refused = patch(status="published")
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("Comments on key claims are still open", refused.json()["status"][0])
+        self.assertStatus(BriefingStatus.IN_REVIEW)
+        self.assertEqual(
+            patch(status="published", publish_despite_open_comments=True).status_code, 200
+        )
+        self.assertStatus(BriefingStatus.PUBLISHED)

@@ -5,6 +5,7 @@ Briefings: key claims in order, the workflow as actions, corrections.
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
@@ -118,7 +119,13 @@ class BriefingAdmin(ReviewedAdmin):
         (
             "Workflow",
             {
-                "fields": ["status", "published_at", "created_by", "public_link"],
+                "fields": [
+                    "status",
+                    "publish_despite_open_comments",
+                    "published_at",
+                    "created_by",
+                    "public_link",
+                ],
                 "description": "Draft → in review → published → archived. Editors submit "
                 "for review; only reviewers publish or archive, once every key claim is "
                 "reviewed.",
@@ -188,16 +195,17 @@ class BriefingAdmin(ReviewedAdmin):
             expected_version=form.cleaned_data.get("edit_version"),
             reason=form.cleaned_data.get("correction_reason", ""),
             status=form.cleaned_data.get("status"),
+            open_comments_ok=form.cleaned_data.get("publish_despite_open_comments", False),
         )
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
 
-    def _move(self, request, queryset, to):
+    def _move(self, request, queryset, to, **workflow):
         moved, refused = [], []
         for briefing in queryset:
             try:
-                services.briefing_set_status(briefing=briefing, to=to, by=request.user)
+                services.briefing_set_status(briefing=briefing, to=to, by=request.user, **workflow)
             except (PermissionDenied, ValidationError) as error:
                 reason = "; ".join(getattr(error, "messages", None) or [str(error)])
                 refused.append(f"“{briefing}”: {reason}")
@@ -219,7 +227,23 @@ class BriefingAdmin(ReviewedAdmin):
 
     @admin.action(description="Publish selected briefings", permissions=["publish"])
     def publish(self, request, queryset):
-        self._move(request, queryset, BriefingStatus.PUBLISHED)
+        """Publish; where comments on key claims are open, first show them and ask."""
+        if request.POST.get("confirm"):
+            return self._move(request, queryset, BriefingStatus.PUBLISHED, open_comments_ok=True)
+        briefings = list(queryset)
+        waiting = [(b, list(services.open_comments(b))) for b in briefings]
+        waiting = [(briefing, comments) for briefing, comments in waiting if comments]
+        if not waiting:
+            return self._move(request, queryset, BriefingStatus.PUBLISHED)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Publish with open comments?",
+            "opts": self.model._meta,
+            "briefings": briefings,
+            "waiting": waiting,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/briefings/briefing/publish_confirm.html", context)
 
     @admin.action(description="Archive selected briefings", permissions=["publish"])
     def archive(self, request, queryset):

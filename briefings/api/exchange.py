@@ -74,7 +74,7 @@ FORMAT_VERSION = 1
 SITE_FIELDS = {
     "id", "api_url", "page_url", "annotations_url", "wikidata_url", "version", "created_at",
     "updated_at", "rationale_html", "analysis_html", "attribution_text", "briefings", "authors",
-    "affiliations", "pending_change", "correction_reason",
+    "affiliations", "pending_change", "correction_reason", "publish_despite_open_comments",
 }  # fmt: skip
 
 

@@ -664,6 +664,12 @@ class BriefingSerializer(ReviewedSerializerMixin, ModelCleanSerializer):
         required=False,
         help_text=GLOSSARY["status"],
     )
+    publish_despite_open_comments = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Publishing is refused while comments on key claims are open, unless true.",
+    )
 
     class Meta:
         model = Briefing
@@ -684,6 +690,7 @@ class BriefingSerializer(ReviewedSerializerMixin, ModelCleanSerializer):
             "authors",
             "pending_change",
             "correction_reason",
+            "publish_despite_open_comments",
             "version",
             "created_at",
             "updated_at",

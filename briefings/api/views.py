@@ -497,6 +497,10 @@ class ClaimViewSet(ReviewedViewSet):
         return Response(review)
 
 
+# Briefing fields that steer the workflow rather than being stored.
+WORKFLOW_FIELDS = ("status", "publish_despite_open_comments")
+
+
 class BriefingViewSet(ReviewedViewSet):
     """The public product: briefings with their ordered key claims."""
 
@@ -531,12 +535,14 @@ class BriefingViewSet(ReviewedViewSet):
 
     def save(self, obj, data, serializer):
         # New briefings start as drafts; a requested status is reached through the workflow.
+        workflow = {name: data.pop(name, None) for name in WORKFLOW_FIELDS}
         return editing.briefing_save(
             briefing=obj,
-            data={name: value for name, value in data.items() if name != "status"},
+            data=data,
             by=self.request.user,
             reason=serializer.validated_data.get("correction_reason", ""),
-            status=data.get("status"),
+            status=workflow["status"],
+            open_comments_ok=bool(workflow["publish_despite_open_comments"]),
         )
 
     @extend_schema(
