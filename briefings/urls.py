@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from briefings import views
+from briefings.admin.queue import review_queue
 from briefings.cache import cache_public_page
 from briefings.feeds import LatestBriefingsFeed
 from briefings.sitemaps import SITEMAPS
@@ -25,6 +26,7 @@ public_patterns = (
 urlpatterns = [
     path("", include(public_patterns)),
     path("sco/", include("sco.urls")),
+    path("admin/review/", admin.site.admin_view(review_queue), name="review-queue"),
     path("admin/", admin.site.urls),
     path("api/", include("briefings.api.urls")),
     path("healthz", views.healthz, name="healthz"),

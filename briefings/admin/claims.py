@@ -64,6 +64,21 @@ class OpenCommentsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PendingChangeFilter(admin.SimpleListFilter):
+    """Claims readers see in their approved version while an editor's change waits."""
+
+    title = "pending change"
+    parameter_name = "pending"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Changed since review")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pending_change__isnull=False)
+        return queryset
+
+
 class ClaimActorInline(admin.TabularInline):
     model = ClaimActor
     extra = 1
@@ -128,6 +143,7 @@ class ClaimAdmin(ReviewedAdmin):
     ]
     list_filter = [
         AnchoringFilter,
+        PendingChangeFilter,
         "verdict",
         "review_status",
         OpenCommentsFilter,
