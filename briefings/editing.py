@@ -34,13 +34,8 @@ from briefings.models import (
     Actor,
     Article,
     Briefing,
-    BriefingActor,
-    BriefingArticle,
-    BriefingAuthor,
-    BriefingClaim,
     BriefingStatus,
     Claim,
-    ClaimEvidence,
     PendingChange,
     ReviewStatus,
     Source,
@@ -76,7 +71,14 @@ CLAIM_FIELDS = ("article", *CLAIM_REVIEWED_FIELDS, *CLAIM_INTERNAL_FIELDS, *CLAI
 RETIRE = "retire"
 
 BRIEFING_PUBLIC_FIELDS = services.BRIEFING_PUBLIC_FIELDS
-BRIEFING_LINKS = ("key_claims", "articles", "actors", "authors")
+# Each link list of a briefing: its rows' related name and the field naming the target.
+BRIEFING_LINK_ROWS = {
+    "key_claims": ("claim_links", "claim"),
+    "articles": ("article_links", "article"),
+    "actors": ("actor_links", "actor"),
+    "authors": ("author_links", "user"),
+}
+BRIEFING_LINKS = tuple(BRIEFING_LINK_ROWS)
 
 
 @dataclass
@@ -434,21 +436,13 @@ def _claim_apply(stored, applied, internal, by, public, reason):
 
 def _save_claim_links(claim, values, by):
     if "about" in values:
-        services.claim_set_about(claim=claim, actors=values["about"], by=by)
+        rows = [{"actor": actor} for actor in values["about"]]
+        services.links_sync(owner=claim, related_name="actor_links", key="actor", rows=rows, by=by)
     if "evidence" in values:
-        wanted = {item["source"].pk: item for item in values["evidence"]}
-        for link in claim.evidence_links.all():
-            item = wanted.pop(link.source_id, None)
-            link._history_user = by
-            if item is None:
-                link.delete()
-            elif link.note != item.get("note", ""):
-                link.note = item.get("note", "")
-                link.save()
-        for item in wanted.values():
-            link = ClaimEvidence(claim=claim, source=item["source"], note=item.get("note", ""))
-            link._history_user = by
-            link.save()
+        rows = [{"source": i["source"], "note": i.get("note", "")} for i in values["evidence"]]
+        services.links_sync(
+            owner=claim, related_name="evidence_links", key="source", rows=rows, by=by
+        )
 
 
 def _claim_corrections(claim, by, reason, changed):
@@ -606,74 +600,15 @@ def _briefing_apply(briefing, values, by, created=False, status=None, **workflow
     briefing.full_clean(validate_unique=False, validate_constraints=False)
     services.history_defer(briefing)
     briefing.save()
-    if "key_claims" in values:
-        _sync_rows(
-            briefing.claim_links,
-            BriefingClaim,
-            "claim",
-            [
-                (item["claim"], {"comment": item.get("comment", "")})
-                for item in values["key_claims"]
-            ],
-            briefing,
-            by,
-        )
-    if "articles" in values:
-        _sync_rows(
-            briefing.article_links,
-            BriefingArticle,
-            "article",
-            [(a, {}) for a in values["articles"]],
-            briefing,
-            by,
-        )
-    if "actors" in values:
-        _sync_rows(
-            briefing.actor_links,
-            BriefingActor,
-            "actor",
-            [(a, {}) for a in values["actors"]],
-            briefing,
-            by,
-        )
-    if "authors" in values:
-        _sync_rows(
-            briefing.author_links,
-            BriefingAuthor,
-            "user",
-            [(u, {}) for u in values["authors"]],
-            briefing,
-            by,
-        )
+    for name, (related_name, key) in BRIEFING_LINK_ROWS.items():
+        if name in values:
+            rows = [item if isinstance(item, dict) else {key: item} for item in values[name]]
+            services.links_sync(
+                owner=briefing, related_name=related_name, key=key, rows=rows, by=by
+            )
     if status is not None and status != briefing.status:
         services.briefing_set_status(briefing=briefing, to=status, by=by, **workflow)
     services.history_write(obj=briefing, by=by, created=created)
-
-
-def _sync_rows(manager, model, key, wanted, briefing, by):
-    """
-    Make the briefing's link rows exactly `wanted` ([(target, extra values)]),
-    in order where the rows have a position; each row saved so history records it.
-    """
-    ordered = any(field.name == "position" for field in model._meta.fields)
-    existing = {getattr(link, f"{key}_id"): link for link in manager.all()}
-    keep = {target.pk for target, _ in wanted}
-    for target_id, link in existing.items():
-        if target_id not in keep:
-            link._history_user = by
-            link.delete()
-    for position, (target, extra) in enumerate(wanted):
-        values = {**extra, **({"position": position} if ordered else {})}
-        link = existing.get(target.pk)
-        if link is None:
-            link = model(briefing=briefing, **{key: target}, **values)
-        elif all(getattr(link, name) == value for name, value in values.items()):
-            continue
-        else:
-            for name, value in values.items():
-                setattr(link, name, value)
-        link._history_user = by
-        link.save()
 
 
 # Approval ----------------------------------------------------------------------

@@ -30,7 +30,6 @@ from briefings.models import (
     BriefingClaim,
     BriefingStatus,
     Claim,
-    ClaimActor,
     ClaimComment,
     Correction,
     ReviewStatus,
@@ -222,21 +221,39 @@ def article_update_body(*, article, body, orphan=True):
     return [claim for claim, _ in lost]
 
 
-@transaction.atomic
-def claim_set_about(*, claim, actors, by=None):
+# Link rows -------------------------------------------------------------------
+
+
+def links_sync(*, owner, related_name, key, rows, by=None):
     """
-    Make `actors` exactly the actors the claim is about. Link rows are saved
-    one by one so each addition and removal is recorded in their history.
+    Make owner's link rows under `related_name` exactly `rows` (dicts of field
+    values, told apart by the object under `key`; a `position` follows the
+    list's order where the rows have one): delete missing ones, update changed
+    ones, create new ones. Each row is saved on its own, so its history records
+    the change and `by`.
     """
-    wanted = {actor.pk: actor for actor in actors}
-    for link in claim.actor_links.all():
-        if link.actor_id in wanted:
-            del wanted[link.actor_id]
-        else:
+    manager = getattr(owner, related_name)
+    model = manager.model
+    attname = model._meta.get_field(key).attname
+    ordered = any(field.name == "position" for field in model._meta.fields)
+    existing = {getattr(link, attname): link for link in manager.all()}
+    wanted = {}
+    for position, row in enumerate(rows):
+        row = {**row, **({"position": position} if ordered else {})}
+        wanted[getattr(row[key], "pk", row[key])] = row
+    for target, link in existing.items():
+        if target not in wanted:
             link._history_user = by
             link.delete()
-    for actor in wanted.values():
-        link = ClaimActor(claim=claim, actor=actor)
+    for target, row in wanted.items():
+        link = existing.get(target)
+        if link is None:
+            link = model(**{manager.field.name: owner}, **row)
+        elif all(getattr(link, name) == value for name, value in row.items()):
+            continue
+        else:
+            for name, value in row.items():
+                setattr(link, name, value)
         link._history_user = by
         link.save()
 

@@ -84,8 +84,8 @@ class HistoryTests(TestCase):
 
     def test_link_rows_are_recorded_one_by_one(self):
         claim = factories.ClaimFactory()
-        services.claim_set_about(claim=claim, actors=[self.actor])
-        services.claim_set_about(claim=claim, actors=[])
+        editing.claim_save(claim=claim, data={"about": [self.actor]}, by=self.editor)
+        editing.claim_save(claim=claim, data={"about": []}, by=self.editor)
         kinds = list(
             ClaimActor.history.filter(claim_id=claim.pk)
             .order_by("history_id")
@@ -249,7 +249,7 @@ class LinkHistoryTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(claim.history.count(), 2, "one save, one version")
         version = claim.history.first()
-        services.claim_set_about(claim=claim, actors=[])
+        editing.claim_save(claim=claim, data={"about": []}, by=self.editor)
         services.history_revert(record=version, by=self.editor)
         self.assertEqual(list(claim.about.all()), [self.xi])
 

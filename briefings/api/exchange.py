@@ -63,7 +63,12 @@ from briefings.models import (
     Statement,
     can_preview,
 )
-from briefings.services import REVIEW_CLAIM_PERMISSION, article_update_body, briefing_set_status
+from briefings.services import (
+    REVIEW_CLAIM_PERMISSION,
+    article_update_body,
+    briefing_set_status,
+    links_sync,
+)
 
 FORMAT = "briefings.briefing"
 FORMAT_VERSION = 1
@@ -809,38 +814,9 @@ def briefing_import(*, document, by):
 # Link rows written through the API -----------------------------------------------
 
 
-def sync_links(owner, related_name, key, rows):
-    """
-    Make owner's link rows under related_name exactly `rows` (dicts of field
-    values, identified by `key`): delete missing ones, update changed ones,
-    create new ones. Rows are saved one by one so history records each change.
-    """
-    manager = getattr(owner, related_name)
-    existing = {getattr(link, key): link for link in manager.all()}
-    wanted = {row[key]: row for row in rows}
-    for value, link in existing.items():
-        if value not in wanted:
-            link.delete()
-    for value, row in wanted.items():
-        link = existing.get(value)
-        if link is None:
-            manager.create(**row)
-        elif any(getattr(link, field) != new for field, new in row.items()):
-            for field, new in row.items():
-                setattr(link, field, new)
-            link.save()
-
-
-def save_links(owner, links, values):
+def save_links(owner, links, values, by=None):
     """Save link lists popped from a serializer: `links` maps name → (related name, key)."""
     for name, items in values.items():
         related_name, key = links[name]
-        model = getattr(type(owner), related_name).rel.related_model
-        ordered = any(field.name == "position" for field in model._meta.fields)
-        rows = []
-        for position, item in enumerate(items):
-            row = dict(item) if isinstance(item, dict) else {key: item}
-            if ordered:
-                row["position"] = position
-            rows.append(row)
-        sync_links(owner, related_name, key, rows)
+        rows = [dict(item) if isinstance(item, dict) else {key: item} for item in items]
+        links_sync(owner=owner, related_name=related_name, key=key, rows=rows, by=by)

@@ -201,7 +201,7 @@ class ModelCleanSerializer(DescribedMixin, serializers.ModelSerializer):
 
     Link fields (Meta.links: field name → (related name, key field)) are lists
     of owned link rows; they are saved by the view after the object, through
-    exchange.sync_links, so their history is recorded row by row.
+    services.links_sync, so their history is recorded row by row.
     """
 
     def validate(self, attrs):

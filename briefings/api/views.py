@@ -162,7 +162,7 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
             links = serializer.pop_links()
             instance = serializer.save(**self.save_kwargs(serializer, creating=True))
             if links:
-                save_links(instance, serializer.Meta.links, links)
+                save_links(instance, serializer.Meta.links, links, by=self.request.user)
             self.after_save(instance, serializer)
 
     def update(self, request, *args, **kwargs):
@@ -219,7 +219,9 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
             setattr(instance, name, value)
         instance.save(update_fields=written_fields(instance, data))
         if links:
-            save_links(instance, self.get_serializer_class().Meta.links, links)
+            save_links(
+                instance, self.get_serializer_class().Meta.links, links, by=self.request.user
+            )
         return instance
 
     def after_save(self, instance, serializer):
