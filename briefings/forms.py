@@ -28,7 +28,8 @@ class HistoryAdminForm(forms.ModelForm):
     """
     The admin form of a model with history. A revert form starts from the
     version's many-to-many links; a time the editor left alone is saved as
-    stored, so a version records only what the editor changed.
+    stored, and text comes with LF line ends as stored (browsers send CRLF),
+    so a version records only what the editor changed.
     """
 
     def __init__(self, *args, **kwargs):
@@ -43,6 +44,9 @@ class HistoryAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         for name, field in self.fields.items():
+            value = cleaned_data.get(name)
+            if isinstance(value, str) and "\r" in value:
+                cleaned_data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
             # The admin's split date-time widget shows and sends whole seconds,
             # so the form as sent would drop the stored microseconds.
             value = cleaned_data.get(name)
@@ -95,13 +99,6 @@ class VersionedAdminForm(HistoryAdminForm):
         # The save bumps the stored version, whatever version the instance held.
         self.instance.version = expected
         return cleaned_data
-
-
-class ArticleAdminForm(VersionedAdminForm):
-    def clean_body(self):
-        # Browsers send CRLF line ends, but the annotation page's DOM text (and
-        # so every offset it computes) has LF only.
-        return self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
 
 
 class BriefingAdminForm(VersionedAdminForm):

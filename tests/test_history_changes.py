@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from briefings.models import Briefing
+from briefings.models import Briefing, Correction
 from tests import factories
 from tests.test_api_write import version_tag
 from tests.test_history import actor_form_data
@@ -111,3 +111,17 @@ class EmptyVersionTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(actor.history.count(), versions + 1)
         self.assertEqual(actor.history.first().history_user, self.reviewer)
+
+
+class LineEndTests(TestCase):
+    def test_text_sent_with_crlf_line_ends_is_no_change(self):
+        reviewer = factories.reviewer()
+        briefing = factories.published_briefing(analysis="First paragraph.\n\nSecond one.")
+        self.client.force_login(reviewer)
+        data = briefing_form_data(briefing, analysis="First paragraph.\r\n\r\nSecond one.")
+        url = reverse("admin:briefings_briefing_change", args=[briefing.pk])
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Correction.objects.exists())
+        briefing.refresh_from_db()
+        self.assertEqual(briefing.analysis, "First paragraph.\n\nSecond one.")

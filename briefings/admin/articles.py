@@ -23,7 +23,6 @@ from briefings.admin.base import (
 )
 from briefings.annotate import VERDICT_MARKERS, workspace_html
 from briefings.forms import (
-    ArticleAdminForm,
     ClaimAnnotationForm,
 )
 from briefings.models import (
@@ -67,7 +66,6 @@ def claim_payload(claim):
 
 @admin.register(Article)
 class ArticleAdmin(VersionedAdmin):
-    form = ArticleAdminForm
     change_form_template = "admin/briefings/article/change_form.html"
     list_display = ["title", "source", "published_at", "language", "claim_count", "orphan_count"]
     list_filter = ["source__kind", "language", "published_at"]
