@@ -331,6 +331,66 @@ class LiveChangeControlTests(LiveServerTests):
             thread.join(timeout=TIMEOUT_SECONDS * 4)
             self.assertFalse(thread.is_alive(), "a client hung")
 
+    def test_editors_racing_on_one_pending_change_lose_no_write(self):
+        briefing = factories.published_briefing(claims=1)
+        claim = briefing.claim_links.get().claim
+        approved = {"rationale": claim.rationale, "said_date_text": claim.said_date_text}
+        url = reverse("api:claim-detail", args=[claim.pk])
+        writers = [
+            (self.client_for(factories.editor()), "rationale"),
+            (self.client_for(factories.editor()), "said_date_text"),
+        ]
+        results = {field: [] for _, field in writers}
+
+        def writer(live, field):
+            def write():
+                etag = None
+                for round_ in range(ROUNDS):
+                    if etag is None:
+                        status, headers, _ = live.request("GET", url)
+                        assert status == 200, status
+                        etag = headers["ETag"]
+                    value = f"{field} {round_}"
+                    status, headers, body = live.request(
+                        "PATCH", url, json_data={field: value}, headers={"If-Match": etag}
+                    )
+                    results[field].append((status, value, body))
+                    # Accepted, the answer's ETag names the version it made (so the
+                    # editor writes on without reading); refused, read again.
+                    etag = headers["ETag"] if status == 202 else None
+                    if status not in (202, 412) or status == 202 and not etag:
+                        return
+
+            return write
+
+        self.start_threads(*(writer(live, field) for live, field in writers))
+
+        answers = {field: [status for status, _, _ in writes] for field, writes in results.items()}
+        # A writer that stopped early (an unexpected answer) made fewer attempts.
+        self.assertEqual([len(writes) for writes in answers.values()], [ROUNDS, ROUNDS], answers)
+        statuses = [status for writes in answers.values() for status in writes]
+        self.assertLessEqual(set(statuses), {202, 412}, answers)
+        accepted = sorted(
+            (body["version"], field, value, body)
+            for field, writes in results.items()
+            for status, value, body in writes
+            if status == 202
+        )
+        # A refusal means the other editor's write landed since the last read.
+        self.assertGreaterEqual(len(accepted), ROUNDS)
+        stored = Claim.objects.get(pk=claim.pk)
+        self.assertEqual(
+            [version for version, *_ in accepted],
+            list(range(claim.version + 1, stored.version + 1)),
+        )
+        latest = {}
+        for _version, field, value, body in accepted:
+            latest[field] = value
+            self.assertEqual(body["pending_change"]["data"], latest)
+            self.assertEqual({name: body[name] for name in approved}, approved)
+        self.assertEqual(stored.pending_change.data, latest)
+        self.assertEqual({name: getattr(stored, name) for name in approved}, approved)
+
     def test_a_reviewer_approving_while_an_editor_writes(self):
         """
         Each round an editor proposes a rationale, then writes the cue while a
