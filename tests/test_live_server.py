@@ -78,8 +78,40 @@ class LiveClient:
                 parsed = content.decode(errors="replace")
             return error.code, error.headers, parsed
 
+    def page(self, method, path, *, form=None, signed_in=True):
+        """
+        Return (status, headers, text) of one request for a page, as a browser
+        sends it (a form's own CSRF token, no header), not following redirects.
+        """
+        headers = {"Cookie": self.cookie} if signed_in else {}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(
+            self.base_url + path, data=body, headers=headers, method=method
+        )
+        try:
+            with NO_REDIRECTS.open(request, timeout=TIMEOUT_SECONDS) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.headers, error.read().decode(errors="replace")
 
-class LiveServerWriteTests(LiveServerTestCase):
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Answer a redirect as it is (an HTTPError), so tests see where a form sends them."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(NoRedirects)
+
+
+class LiveServerTests(LiveServerTestCase):
+    """A live server, and users' sessions on it (the base of the live tests)."""
+
     # Each test ends with the tables flushed; this brings back what the data
     # migrations made (the Editors and Reviewers groups) before the next one.
     serialized_rollback = True
@@ -95,6 +127,8 @@ class LiveServerWriteTests(LiveServerTestCase):
         client.force_login(user)
         return LiveClient(self.live_server_url, client.session.session_key)
 
+
+class LiveServerWriteTests(LiveServerTests):
     def test_workspace_saves_an_existing_claim(self):
         editor = factories.editor()
         article = factories.ArticleFactory()

@@ -68,11 +68,13 @@ class ConditionalMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if not (response.status_code == status.HTTP_200_OK and isinstance(response, Response)):
+        written = (status.HTTP_200_OK, status.HTTP_202_ACCEPTED)
+        if not (response.status_code in written and isinstance(response, Response)):
             return response
         if request.method not in ("GET", "HEAD"):
             # A write answers with the new representation and its ETag, so the
-            # client can write again without reading first.
+            # client can write again without reading first; a write accepted
+            # for review (202) made a new version too.
             if self.detail and getattr(self, "conditional_objects", None):
                 response.headers["ETag"] = self.etag(response)
             return response
