@@ -615,29 +615,42 @@ def _briefing_apply(briefing, values, by, created=False, status=None, **workflow
 
 
 @transaction.atomic
-def change_approve(*, change, by, reason=""):
+def change_approve(*, change, by, reason="", expected_version=None):
     """
     A reviewer approves a pending change: it is written to the row, and if
     readers saw what it changes, recorded as a correction with `reason` (by
     default the editor's note, or a sentence naming what changed).
+    `expected_version` is the version of the object the reviewer looked at:
+    a change made since is refused (StaleEdit), never approved unseen.
     """
     if not can_review(by):
         raise PermissionDenied("Only a reviewer can approve a change.")
+    change = _locked_change(change, expected_version)
     reason = reason.strip() or change.note.strip()
     if change.claim_id:
         return claim_save(claim=change.claim, data={}, by=by, reason=reason)
-    briefing = change.briefing
     reason = reason or f"Updated: {', '.join(change.data)}."
-    return briefing_save(briefing=briefing, data={}, by=by, reason=reason)
+    return briefing_save(briefing=change.briefing, data={}, by=by, reason=reason)
 
 
 @transaction.atomic
-def change_discard(*, change, by):
+def change_discard(*, change, by, expected_version=None):
     """A reviewer, or the editor who proposed it, drops a pending change; readers never saw it."""
     if not (can_review(by) or change.created_by_id == by.pk):
         raise PermissionDenied("Only a reviewer or the change's author can discard it.")
+    change = _locked_change(change, expected_version)
     change._history_user = by
     change.delete()
+
+
+def _locked_change(change, expected_version):
+    """Lock the change's object (checking the version seen) and read the change as it is now."""
+    target = change.target
+    _lock(type(target), target.pk, expected_version)
+    change = PendingChange.objects.select_related("claim", "briefing").filter(pk=change.pk).first()
+    if change is None:
+        raise ValidationError("Another reviewer approved or discarded this change meanwhile.")
+    return change
 
 
 # Review and anchoring ----------------------------------------------------------

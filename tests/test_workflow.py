@@ -362,3 +362,39 @@ class OpenCommentsTests(WorkflowTestCase):
             patch(status="published", publish_despite_open_comments=True).status_code, 200
         )
         self.assertStatus(BriefingStatus.PUBLISHED)
+
+
+class PendingApprovalTests(WorkflowTestCase):
+    """The admin's Approve applies only the change the reviewer saw."""
+
+    def setUp(self):
+        self.briefing = self.make_briefing(
+            status=BriefingStatus.PUBLISHED, published_at=timezone.now()
+        )
+        self.post_form(self.editor, self.briefing, lede="A proposed lede.")
+        self.briefing.refresh_from_db()
+        self.url = reverse("admin:briefings_briefing_pending", args=[self.briefing.pk, "approve"])
+
+    def test_approving_the_version_seen_applies_it_as_a_correction(self):
+        self.client.force_login(self.reviewer)
+        data = {"edit_version": self.briefing.version, "approve_reason": "Sharper lede."}
+        self.client.post(self.url, data)
+        self.briefing.refresh_from_db()
+        self.assertEqual(self.briefing.lede, "A proposed lede.")
+        self.assertEqual(Correction.objects.get().reason, "Sharper lede.")
+
+    def test_a_change_made_after_the_reviewer_looked_is_not_approved_unseen(self):
+        seen = self.briefing.version
+        self.post_form(self.editor, self.briefing, lede="A later lede.")
+        self.client.force_login(self.reviewer)
+        response = self.client.post(self.url, {"edit_version": seen}, follow=True)
+        self.assertContains(response, "Not done")
+        self.briefing.refresh_from_db()
+        self.assertEqual(self.briefing.lede, "What happened, in a sentence.")
+        self.assertEqual(self.briefing.pending_change.data, {"lede": "A later lede."})
+
+    def test_editors_cannot_approve(self):
+        self.client.force_login(self.editor)
+        self.client.post(self.url, {"edit_version": self.briefing.version})
+        self.briefing.refresh_from_db()
+        self.assertEqual(self.briefing.lede, "What happened, in a sentence.")

@@ -323,17 +323,22 @@ class ReviewedAdmin(VersionedAdmin):
             self.message_user(request, "There is no pending change here.", messages.ERROR)
             return HttpResponseRedirect(url or reverse("admin:index"))
         try:
+            # The version of the page the reviewer decided on: a change since is refused.
+            seen = request.POST.get("edit_version") or None
             if decision == "approve":
                 edit = editing.change_approve(
-                    change=change, by=request.user, reason=request.POST.get("approve_reason", "")
+                    change=change,
+                    by=request.user,
+                    reason=request.POST.get("approve_reason", ""),
+                    expected_version=seen,
                 )
                 done = "Approved: readers now see this change"
                 if edit.corrections:
                     done += f", recorded as a correction on {len(edit.corrections)} briefing(s)"
             else:
-                editing.change_discard(change=change, by=request.user)
+                editing.change_discard(change=change, by=request.user, expected_version=seen)
                 done = "Discarded the pending change; readers keep the approved version"
-        except (PermissionDenied, ValidationError) as error:
+        except (PermissionDenied, ValidationError, services.StaleEdit) as error:
             reason = "; ".join(getattr(error, "messages", None) or [str(error)])
             self.message_user(request, f"Not done — {reason}", messages.ERROR)
         else:
