@@ -31,14 +31,11 @@ from django.utils import timezone
 from briefings import services
 from briefings.anchoring import context_around
 from briefings.models import (
-    Actor,
-    Article,
     Briefing,
     BriefingStatus,
     Claim,
     PendingChange,
     ReviewStatus,
-    Source,
 )
 
 # What readers see of a claim: changing it after review needs a reviewer.
@@ -62,7 +59,19 @@ CLAIM_REVIEWED_FIELDS = (
     "verdict",
     "rationale",
 )
-CLAIM_LINKS = ("about", "evidence")
+# Each list of link rows a claim or briefing has: the rows' related name and
+# the field naming what a row links to (rows with more fields are dicts).
+LINK_ROWS = {
+    Claim: {"about": ("actor_links", "actor"), "evidence": ("evidence_links", "source")},
+    Briefing: {
+        "key_claims": ("claim_links", "claim"),
+        "articles": ("article_links", "article"),
+        "actors": ("actor_links", "actor"),
+        "authors": ("author_links", "user"),
+    },
+}
+CLAIM_LINKS = tuple(LINK_ROWS[Claim])
+BRIEFING_LINKS = tuple(LINK_ROWS[Briefing])
 # Internal, and written at once whoever writes it.
 CLAIM_INTERNAL_FIELDS = ("editor_note",)
 # Everything a claim's editors write: the article only when the claim is made.
@@ -71,14 +80,6 @@ CLAIM_FIELDS = ("article", *CLAIM_REVIEWED_FIELDS, *CLAIM_INTERNAL_FIELDS, *CLAI
 RETIRE = "retire"
 
 BRIEFING_PUBLIC_FIELDS = services.BRIEFING_PUBLIC_FIELDS
-# Each link list of a briefing: its rows' related name and the field naming the target.
-BRIEFING_LINK_ROWS = {
-    "key_claims": ("claim_links", "claim"),
-    "articles": ("article_links", "article"),
-    "actors": ("actor_links", "actor"),
-    "authors": ("author_links", "user"),
-}
-BRIEFING_LINKS = tuple(BRIEFING_LINK_ROWS)
 
 
 @dataclass
@@ -114,31 +115,26 @@ def _encode_value(value):
     return value
 
 
-def _encode_link(name, item):
-    """A link as JSON: a dict of ids and values, or an id."""
-    if isinstance(item, dict):
-        return {key: _encode_value(value) for key, value in item.items()}
-    return _encode_value(item)
-
-
 def encode(data):
     """Return data with related objects as ids and dates as ISO text (JSON-safe)."""
     encoded = {}
     for name, value in data.items():
         if isinstance(value, list | tuple | models.QuerySet):
-            encoded[name] = [_encode_link(name, item) for item in value]
+            encoded[name] = [
+                {key: _encode_value(v) for key, v in item.items()}
+                if isinstance(item, dict)
+                else _encode_value(item)
+                for item in value
+            ]
         else:
             encoded[name] = _encode_value(value)
     return encoded
 
 
-LINK_TARGETS = {
-    "about": Actor,
-    "evidence": Source,
-    "key_claims": Claim,
-    "articles": Article,
-    "actors": Actor,
-}
+def _link_model(model, name):
+    """The model of the rows behind link list `name`, and the field naming their target."""
+    related_name, key = LINK_ROWS[model][name]
+    return model._meta.get_field(related_name).related_model, key
 
 
 def _related(model, pk, name):
@@ -154,22 +150,19 @@ def _related(model, pk, name):
 
 def decode(model, encoded):
     """The inverse of encode, for `model`'s fields and links."""
-    from django.contrib.auth import get_user_model
-
     data = {}
     for name, value in encoded.items():
         if name == RETIRE:
             data[name] = value
-        elif name in LINK_TARGETS or name == "authors":
-            target = get_user_model() if name == "authors" else LINK_TARGETS[name]
-            items = []
-            for item in value:
-                if isinstance(item, dict):
-                    key = "source" if name == "evidence" else "claim"
-                    items.append({**item, key: _related(target, item[key], name)})
-                else:
-                    items.append(_related(target, item, name))
-            data[name] = items
+        elif name in LINK_ROWS[model]:
+            rows, key = _link_model(model, name)
+            target = rows._meta.get_field(key).related_model
+            data[name] = [
+                {**item, key: _related(target, item[key], name)}
+                if isinstance(item, dict)
+                else _related(target, item, name)
+                for item in value
+            ]
         else:
             field = model._meta.get_field(name)
             if field.is_relation:
@@ -182,59 +175,46 @@ def decode(model, encoded):
 # What is stored now ------------------------------------------------------------
 
 
-def claim_state(claim):
-    """The claim's reader-visible values and links as stored, encoded."""
+def stored_state(obj, fields):
+    """obj's values of `fields` and its link lists as stored, encoded."""
+    model = type(obj)
     state = {
-        name: _encode_value(getattr(claim, _attname(Claim, name))) for name in CLAIM_REVIEWED_FIELDS
+        name: _encode_value(getattr(obj, model._meta.get_field(name).attname)) for name in fields
     }
-    state["about"] = sorted(claim.actor_links.values_list("actor_id", flat=True))
-    state["evidence"] = [
-        {"source": source, "note": note}
-        for source, note in claim.evidence_links.order_by("source_id").values_list(
-            "source_id", "note"
-        )
-    ]
+    for name, (related_name, key) in LINK_ROWS[model].items():
+        rows, _ = _link_model(model, name)
+        extra = [
+            f.name
+            for f in rows._meta.concrete_fields
+            if not (f.primary_key or f.is_relation or f.name == "position")
+        ]
+        ordering = ["position", "pk"] if _is_ordered(model, name) else [f"{key}_id"]
+        values = getattr(obj, related_name).order_by(*ordering).values(f"{key}_id", *extra)
+        state[name] = [
+            {key: row[f"{key}_id"], **{e: row[e] for e in extra}} if extra else row[f"{key}_id"]
+            for row in values
+        ]
     return state
 
 
-def briefing_state(briefing):
-    """The briefing's reader-visible values and links as stored, encoded."""
-    state = {
-        name: _encode_value(getattr(briefing, _attname(Briefing, name)))
-        for name in BRIEFING_PUBLIC_FIELDS
-    }
-    state["key_claims"] = [
-        {"claim": claim, "comment": comment}
-        for claim, comment in briefing.claim_links.order_by("position", "pk").values_list(
-            "claim_id", "comment"
-        )
-    ]
-    state["articles"] = list(
-        briefing.article_links.order_by("position", "pk").values_list("article_id", flat=True)
-    )
-    state["actors"] = sorted(briefing.actor_links.values_list("actor_id", flat=True))
-    state["authors"] = sorted(briefing.author_links.values_list("user_id", flat=True))
-    return state
+def _is_ordered(model, name):
+    rows, _ = _link_model(model, name)
+    return any(field.name == "position" for field in rows._meta.fields)
 
 
-def _attname(model, name):
-    return model._meta.get_field(name).attname
-
-
-def _normalise(name, value):
+def _normalise(model, name, value):
     """Compare link lists as sets where their order carries no meaning."""
-    if name in ("about", "actors", "authors"):
-        return sorted(value)
-    if name == "evidence":
-        return sorted(value, key=lambda item: item["source"])
-    return value
+    if name not in LINK_ROWS[model] or _is_ordered(model, name) or not value:
+        return value
+    _, key = _link_model(model, name)
+    return sorted(value, key=lambda item: item[key] if isinstance(item, dict) else item)
 
 
-def _changes(proposed, base):
+def _changes(model, proposed, base):
     return {
         name: value
         for name, value in proposed.items()
-        if _normalise(name, value) != _normalise(name, base.get(name))
+        if _normalise(model, name, value) != _normalise(model, name, base.get(name))
     }
 
 
@@ -250,7 +230,7 @@ def apply_pending(obj, change):
     """Set obj's fields (in memory) to the change's proposed values; return its proposed links."""
     links = {}
     for name, value in decode(type(obj), change.data).items():
-        if name in LINK_TARGETS or name in ("authors", RETIRE):
+        if name in LINK_ROWS[type(obj)] or name == RETIRE:
             links[name] = value
         else:
             setattr(obj, name, value)
@@ -261,7 +241,8 @@ def pending_rows(change):
     """[(field label, approved value, proposed value)] in words, for reviewers to compare."""
     obj = type(change.target)._default_manager.get(pk=change.target.pk)
     model = type(obj)
-    state = claim_state(obj) if model is Claim else briefing_state(obj)
+    fields = CLAIM_REVIEWED_FIELDS if model is Claim else BRIEFING_PUBLIC_FIELDS
+    state = stored_state(obj, fields)
     rows = []
     for name, proposed in change.data.items():
         if name == RETIRE:
@@ -325,10 +306,10 @@ def claim_save(*, claim, data, by, expected_version=None, reason="", note=""):
         raise ValidationError({"article": "A claim stays on its article; make a new claim there."})
     data = _with_context(stored, {k: v for k, v in data.items() if k != "article"})
     pending = PendingChange.objects.filter(claim=stored).first()
-    approved = claim_state(stored)
+    approved = stored_state(stored, CLAIM_REVIEWED_FIELDS)
     base = {**approved, **(pending.data if pending else {})}
     internal = {name: data[name] for name in CLAIM_INTERNAL_FIELDS if name in data}
-    changes = _changes(encode({k: v for k, v in data.items() if k not in internal}), base)
+    changes = _changes(Claim, encode({k: v for k, v in data.items() if k not in internal}), base)
     public = is_public(stored)
     if public and (changes or pending) and not can_review(by):
         return _stage(stored, pending, changes, approved, by, note, internal)
@@ -362,7 +343,7 @@ def _claim_create(*, claim, data, by):
     claim.full_clean(validate_unique=False, validate_constraints=False)
     services.history_defer(claim)
     claim.save()
-    _save_claim_links(claim, data, by)
+    _save_links(claim, data, by)
     services.history_write(obj=claim, by=by, created=True)
     return Edit(claim)
 
@@ -427,22 +408,19 @@ def _claim_apply(stored, applied, internal, by, public, reason):
     stored.full_clean(validate_unique=False, validate_constraints=False)
     services.history_defer(stored)
     stored.save()
-    _save_claim_links(stored, values, by)
+    _save_links(stored, values, by)
     services.history_write(obj=stored, by=by)
     if public and reviewed_change:
         return _claim_corrections(stored, by, reason, reviewed_change)
     return ()
 
 
-def _save_claim_links(claim, values, by):
-    if "about" in values:
-        rows = [{"actor": actor} for actor in values["about"]]
-        services.links_sync(owner=claim, related_name="actor_links", key="actor", rows=rows, by=by)
-    if "evidence" in values:
-        rows = [{"source": i["source"], "note": i.get("note", "")} for i in values["evidence"]]
-        services.links_sync(
-            owner=claim, related_name="evidence_links", key="source", rows=rows, by=by
-        )
+def _save_links(obj, values, by):
+    """Write the link lists among `values` (as decoded) through services.links_sync."""
+    for name, (related_name, key) in LINK_ROWS[type(obj)].items():
+        if name in values:
+            rows = [item if isinstance(item, dict) else {key: item} for item in values[name]]
+            services.links_sync(owner=obj, related_name=related_name, key=key, rows=rows, by=by)
 
 
 def _claim_corrections(claim, by, reason, changed):
@@ -519,9 +497,9 @@ def briefing_save(
         return _briefing_create(briefing=briefing, data=data, by=by, status=status, **workflow)
     stored = _lock(Briefing, briefing.pk, expected_version)
     pending = PendingChange.objects.filter(briefing=stored).first()
-    approved = briefing_state(stored)
+    approved = stored_state(stored, BRIEFING_PUBLIC_FIELDS)
     base = {**approved, **(pending.data if pending else {})}
-    changes = _changes(encode(data), base)
+    changes = _changes(Briefing, encode(data), base)
     public = is_public(stored)
     if public:
         _check_key_claims_reviewed(stored, decode(Briefing, changes).get("key_claims"))
@@ -600,12 +578,7 @@ def _briefing_apply(briefing, values, by, created=False, status=None, **workflow
     briefing.full_clean(validate_unique=False, validate_constraints=False)
     services.history_defer(briefing)
     briefing.save()
-    for name, (related_name, key) in BRIEFING_LINK_ROWS.items():
-        if name in values:
-            rows = [item if isinstance(item, dict) else {key: item} for item in values[name]]
-            services.links_sync(
-                owner=briefing, related_name=related_name, key=key, rows=rows, by=by
-            )
+    _save_links(briefing, values, by)
     if status is not None and status != briefing.status:
         services.briefing_set_status(briefing=briefing, to=status, by=by, **workflow)
     services.history_write(obj=briefing, by=by, created=created)
