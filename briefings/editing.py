@@ -11,7 +11,8 @@ the row, which holds the last approved state:
   kept as a PendingChange; staff see the claim as "changed since review";
 - a reviewer's change (or approval of a pending one) is written to the row,
   and when readers already saw what it changes it is a public Correction on
-  every published briefing that shows it;
+  every published briefing that shows it; reviewers edit the proposed
+  version, so their save approves the pending change with their own;
 - a change to a reviewed claim readers do not see yet sends it back to review.
 
 `data` holds field values by name (related objects as instances) and, for
@@ -311,7 +312,9 @@ def claim_save(*, claim, data, by, expected_version=None, reason="", note=""):
     internal = {name: data[name] for name in CLAIM_INTERNAL_FIELDS if name in data}
     changes = _changes(Claim, encode({k: v for k, v in data.items() if k not in internal}), base)
     public = is_public(stored)
-    if public and (changes or pending) and not can_review(by):
+    if public and not can_review(by):
+        if not (changes or internal or note):
+            return Edit(stored, pending=pending)
         return _stage(stored, pending, changes, approved, by, note, internal)
     applied = {**(pending.data if pending else {}), **changes}
     if pending:
@@ -496,6 +499,8 @@ def briefing_save(
     if briefing.pk is None:
         return _briefing_create(briefing=briefing, data=data, by=by, status=status, **workflow)
     stored = _lock(Briefing, briefing.pk, expected_version)
+    if status is not None:
+        services.briefing_check_transition(briefing=stored, to=status, by=by)
     pending = PendingChange.objects.filter(briefing=stored).first()
     approved = stored_state(stored, BRIEFING_PUBLIC_FIELDS)
     base = {**approved, **(pending.data if pending else {})}
@@ -503,7 +508,9 @@ def briefing_save(
     public = is_public(stored)
     if public:
         _check_key_claims_reviewed(stored, decode(Briefing, changes).get("key_claims"))
-    if public and (changes or pending) and not services.can_publish(by):
+    if public and not services.can_publish(by):
+        if not (changes or note) and status in (None, stored.status):
+            return Edit(stored, pending=pending)
         return _briefing_stage(stored, pending, changes, approved, by, note)
     applied = {**(pending.data if pending else {}), **changes}
     if public and applied and not (reason or "").strip():

@@ -114,6 +114,16 @@ def _transition_problem(*, briefing, to, by):
     return None
 
 
+def briefing_check_transition(*, briefing, to, by):
+    """Raise PermissionDenied or ValidationError unless `by` may move `briefing` to `to`."""
+    problem = _transition_problem(briefing=briefing, to=to, by=by)
+    if problem:
+        is_permission, message = problem
+        if is_permission:
+            raise PermissionDenied(message)
+        raise ValidationError({"status": message})
+
+
 def open_comments(briefing):
     """The unresolved comments on a briefing's key claims."""
     return ClaimComment.objects.filter(
@@ -128,12 +138,7 @@ def briefing_set_status(*, briefing, to, by, open_comments_ok=False):
     claims. Publishing while comments on its key claims are open needs
     `open_comments_ok`: the reviewer has seen them and publishes anyway.
     """
-    problem = _transition_problem(briefing=briefing, to=to, by=by)
-    if problem:
-        is_permission, message = problem
-        if is_permission:
-            raise PermissionDenied(message)
-        raise ValidationError({"status": message})
+    briefing_check_transition(briefing=briefing, to=to, by=by)
     if to == briefing.status:
         return briefing
     if to == BriefingStatus.PUBLISHED and not open_comments_ok:
