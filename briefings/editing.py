@@ -351,11 +351,12 @@ def _claim_create(*, claim, data, by):
     return Edit(claim)
 
 
-def _stage(stored, pending, changes, approved, by, note, internal):
+def _stage(stored, pending, changes, approved, by, note, internal=None):
     """Keep the changes readers would see as a pending change; write internal ones now."""
+    model = type(stored)
     if RETIRE not in changes:
-        _validate_claim(stored, decode(Claim, changes))
-    pending = pending or PendingChange(claim=stored, created_by=by)
+        _validate(stored, decode(model, changes))
+    pending = pending or PendingChange(**{model._meta.model_name: stored}, created_by=by)
     proposed = {**pending.data, **changes}
     # A value set back to the approved one is no longer a change.
     pending.data = {k: v for k, v in proposed.items() if k == RETIRE or v != approved.get(k)}
@@ -375,17 +376,18 @@ def _stage(stored, pending, changes, approved, by, note, internal):
         stored._change_reason = "Internal note changed"
         stored.save()
     else:
-        # Editors who loaded the claim before this change must reload it.
-        Claim.objects.filter(pk=stored.pk).update(version=F("version") + 1)
+        # Editors who loaded the object before this change must reload it.
+        model.objects.filter(pk=stored.pk).update(version=F("version") + 1)
         stored.version += 1
     return Edit(stored, pending=pending)
 
 
-def _validate_claim(stored, values):
-    """Check the claim as it would be with `values`, without saving it."""
-    candidate = Claim.objects.get(pk=stored.pk)
+def _validate(stored, values):
+    """Check the object as it would be with `values`, without saving it."""
+    model = type(stored)
+    candidate = model.objects.get(pk=stored.pk)
     for name, value in values.items():
-        if name not in CLAIM_LINKS:
+        if name not in LINK_ROWS[model]:
             setattr(candidate, name, value)
     candidate.full_clean(validate_unique=False, validate_constraints=False)
 
@@ -459,7 +461,7 @@ def claim_retire(*, claim, by, reason="", expected_version=None):
     public = is_public(stored)
     if public and not can_review(by):
         pending = PendingChange.objects.filter(claim=stored).first()
-        return _stage(stored, pending, {RETIRE: True}, {}, by, reason, {})
+        return _stage(stored, pending, {RETIRE: True}, {}, by, reason)
     if public and not reason.strip():
         raise ValidationError(
             {"reason": "Readers see this claim: say, for them, why it is retired."}
@@ -511,7 +513,7 @@ def briefing_save(
     if public and not services.can_publish(by):
         if not (changes or note) and status in (None, stored.status):
             return Edit(stored, pending=pending)
-        return _briefing_stage(stored, pending, changes, approved, by, note)
+        return _stage(stored, pending, changes, approved, by, note)
     applied = {**(pending.data if pending else {}), **changes}
     if public and applied and not (reason or "").strip():
         raise ValidationError(
@@ -540,25 +542,6 @@ def _briefing_create(*, briefing, data, by, status, **workflow):
     briefing.status = BriefingStatus.DRAFT
     _briefing_apply(briefing, data, by, created=True, status=status, **workflow)
     return Edit(briefing)
-
-
-def _briefing_stage(stored, pending, changes, approved, by, note):
-    pending = pending or PendingChange(briefing=stored, created_by=by)
-    proposed = {**pending.data, **changes}
-    pending.data = {k: v for k, v in proposed.items() if v != approved.get(k)}
-    pending.updated_by = by
-    if note:
-        pending.note = note
-    if pending.data:
-        pending.save()
-    elif pending.pk:
-        pending.delete()
-        pending = None
-    else:
-        pending = None
-    Briefing.objects.filter(pk=stored.pk).update(version=F("version") + 1)
-    stored.version += 1
-    return Edit(stored, pending=pending)
 
 
 def _check_key_claims_reviewed(briefing, key_claims):
