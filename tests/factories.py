@@ -1,5 +1,7 @@
 """factory_boy factories for every model the tests build."""
 
+import importlib
+
 import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
@@ -29,6 +31,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         for name in extracted or ():
             self.groups.add(Group.objects.get(name=name))
+
+
+def ensure_staff_groups():
+    """
+    Recreate the Editors and Reviewers groups: transactional tests flush the
+    rows the data migration made. Its own function runs, on its own model state.
+    """
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    name = "0002_editor_and_reviewer_groups"
+    migration = importlib.import_module(f"briefings.migrations.{name}")
+    state = MigrationExecutor(connection).loader.project_state(("briefings", name))
+    migration.create_groups(state.apps, None)
 
 
 def editor(**kwargs):

@@ -112,15 +112,16 @@ NO_REDIRECTS = urllib.request.build_opener(NoRedirects)
 class LiveServerTests(LiveServerTestCase):
     """A live server, and users' sessions on it (the base of the live tests)."""
 
-    # Each test ends with the tables flushed; this brings back what the data
-    # migrations made (the Editors and Reviewers groups) before the next one.
-    serialized_rollback = True
-
     @classmethod
     def setUpClass(cls):
         if connection.vendor == "sqlite":
             cls.server_thread_class = SingleThreadedLiveServerThread
         super().setUpClass()
+
+    def setUp(self):
+        super().setUp()
+        # Each test ends with the tables flushed, the migrations' groups too.
+        factories.ensure_staff_groups()
 
     def client_for(self, user):
         client = Client()

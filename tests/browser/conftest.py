@@ -1,6 +1,5 @@
 """Headless Debian Chromium through Playwright, and logged-in admin pages for the browser tests."""
 
-import importlib
 import os
 from pathlib import Path
 
@@ -88,14 +87,7 @@ def seeds(transactional_db):
 
 @pytest.fixture(autouse=True)
 def staff_groups(transactional_db):
-    """
-    Recreate the Editors and Reviewers groups: transactional tests flush the
-    rows the data migration made. Its own function runs, on its own model state.
-    """
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    """Transactional tests flush the groups the data migration made: bring them back."""
+    from tests.factories import ensure_staff_groups
 
-    name = "0002_editor_and_reviewer_groups"
-    migration = importlib.import_module(f"briefings.migrations.{name}")
-    state = MigrationExecutor(connection).loader.project_state(("briefings", name))
-    migration.create_groups(state.apps, None)
+    ensure_staff_groups()

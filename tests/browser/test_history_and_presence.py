@@ -21,6 +21,7 @@ def test_an_orphan_is_retired_from_the_workspace(live_server, page, login, scree
     login(page, editor)
     page.goto(live_server.url + reverse("admin:briefings_article_change", args=[article.pk]))
     screenshot(page, "workspace-orphan", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f"#claim-{orphan.pk} form.claim-retire button").click()
     page.wait_for_function(
         "document.querySelector('.annotator-status').textContent.startsWith('Retired')"
