@@ -36,6 +36,7 @@ from briefings.models import (
     ActorAlias,
     ActorKind,
     AffiliationEvidence,
+    Briefing,
     BriefingActor,
     BriefingArticle,
     BriefingClaim,
@@ -90,6 +91,15 @@ def without_search_echo(text, path):
         query = escape(query)
         text = text.replace(f'value="{query}"', "").replace(f"“{query}”", "")
     return text
+
+
+def filter_target(model, name, field):
+    """The model whose slug a filter takes: the end of its lookup, or what its method names."""
+    if field.method:
+        return {"briefing": Briefing}[name]
+    for part in field.field_name.split("__")[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model
 
 
 def structured_data(html):
@@ -384,27 +394,28 @@ class HiddenWorld:
 
     # The walk ----------------------------------------------------------------------
 
-    def hidden_slugs(self):
+    def hidden_objects(self):
+        """The hidden objects that have a slug, by which pages, filters and search name them."""
         return [
-            obj.slug
-            for obj in (
-                self.draft,
-                self.in_review,
-                self.scheduled,
-                self.hidden_article,
-                self.hidden_speaker,
-                self.hidden_subject,
-                self.retired_subject,
-                self.covered,
-                self.summit_host,
-                self.envoy,
-                self.channel,
-                self.evidence,
-                self.hidden_event,
-                self.hidden_summit,
-                self.hidden_meeting,
-            )
+            self.draft,
+            self.in_review,
+            self.scheduled,
+            self.hidden_article,
+            self.hidden_speaker,
+            self.hidden_subject,
+            self.retired_subject,
+            self.covered,
+            self.summit_host,
+            self.envoy,
+            self.channel,
+            self.evidence,
+            self.hidden_event,
+            self.hidden_summit,
+            self.hidden_meeting,
         ]
+
+    def hidden_slugs(self):
+        return [obj.slug for obj in self.hidden_objects()]
 
     def hidden_pages(self):
         """The hidden objects' own pages and API resources: 404 for readers."""
@@ -445,7 +456,7 @@ class HiddenWorld:
         ]
         return paths
 
-    def filter_values(self, name, field):
+    def filter_values(self, model, name, field):
         """Values to try for a filter: every slug that could name a hidden object, every choice."""
         if name == "q":
             return HIDDEN_SEARCHES
@@ -460,8 +471,12 @@ class HiddenWorld:
         if isinstance(field, django_filters.NumberFilter):
             return ["1900", "2026", "2100"]
         if isinstance(field, django_filters.CharFilter):
-            public = [self.speaker.slug, self.state.slug, self.summit.slug, self.briefing.slug]
-            return [*self.hidden_slugs(), *public]
+            # A slug filter is tried with every slug of the model it names.
+            public = [self.speaker, self.state, self.outlet, self.summit, self.briefing]
+            target = filter_target(model, name, field)
+            return [
+                obj.slug for obj in [*self.hidden_objects(), *public] if isinstance(obj, target)
+            ]
         raise AssertionError(f"No values to try for the {type(field).__name__} {name}.")
 
     def public_paths(self):
@@ -514,10 +529,11 @@ class HiddenWorld:
         hidden = set(self.hidden_slugs())
         for prefix, viewset, _ in router.registry:
             yield f"/api/v1/{prefix}/?page_size=100", False
-            for name, field in viewset.filterset_class.base_filters.items():
+            filterset = viewset.filterset_class
+            for name, field in filterset.base_filters.items():
                 if (prefix, name) in UNREACHABLE_FILTERS:
                     continue
-                for value in self.filter_values(name, field):
+                for value in self.filter_values(filterset._meta.model, name, field):
                     query = urlencode({"page_size": 100, name: value})
                     yield f"/api/v1/{prefix}/?{query}", value in hidden
 
