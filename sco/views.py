@@ -12,6 +12,7 @@ from django.views.generic import DetailView, TemplateView
 
 from briefings.cache import cache_public_page
 from briefings.models import Actor, Briefing, Claim
+from briefings.views import PublicObjectMixin
 from sco import timeline
 from sco.models import (
     Meeting,
@@ -109,7 +110,9 @@ class OverviewView(TemplateView):
 
 
 @cached
-class SummitDetailView(DetailView):
+class SummitDetailView(PublicObjectMixin, DetailView):
+    """A summit's page; staff previewing an unpublished one see it marked, as event pages are."""
+
     model = Summit
 
     def get_queryset(self):
@@ -120,6 +123,5 @@ class SummitDetailView(DetailView):
         return super().get_context_data(
             briefings=list(Briefing.objects.visible_to(user).filter(event=summit)),
             public_actor_ids=visible_actor_ids(summit_actor_ids([summit]), user),
-            canonical_url=self.request.build_absolute_uri(summit.get_absolute_url()),
             **kwargs,
         )
