@@ -545,7 +545,8 @@ def briefing_save(*, briefing, data, by, expected_version=None, reason="", note=
         return Edit(stored)
     _briefing_apply(stored, decode(Briefing, applied), by, status=status)
     corrections = ()
-    if public:
+    # A status change alone (archiving) is the workflow, not a correction of what readers saw.
+    if public and applied:
         corrections = (
             services.briefing_record_correction(
                 briefing=stored, by=by, reason=reason, changed_fields=list(applied)

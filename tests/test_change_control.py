@@ -13,7 +13,9 @@ from django.utils import timezone
 from briefings import editing
 from briefings.models import (
     Briefing,
+    BriefingStatus,
     Claim,
+    Correction,
     PendingChange,
     ReviewStatus,
 )
@@ -418,3 +420,26 @@ class ApproveTests(ChangeControlTestCase):
         response = self.api("post", url, obj=self.claim)
         self.assertEqual(response.status_code, 403)
         self.assertReadersSee(self.claim, verdict="false")
+
+
+class ArchiveTests(ChangeControlTestCase):
+    """Found by the matrix: archiving is the workflow, not a correction, and needs no reason."""
+
+    def test_a_reviewer_archives_a_published_briefing_through_the_api(self):
+        self.login(REVIEWER)
+        url = reverse("api:briefing-detail", args=[self.briefing.slug])
+        response = self.api("patch", url, {"status": "archived"}, obj=self.briefing)
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(Briefing.objects.get(pk=self.briefing.pk).status, BriefingStatus.ARCHIVED)
+        self.assertIsNone(self.public_briefing())
+        self.assertFalse(Correction.objects.exists())
+
+    def test_a_lede_change_with_the_archiving_still_needs_a_reason(self):
+        self.login(REVIEWER)
+        url = reverse("api:briefing-detail", args=[self.briefing.slug])
+        response = self.api(
+            "patch", url, {"status": "archived", "lede": "Changed."}, obj=self.briefing
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("correction_reason", response.json())
+        self.assertReadersSee(lede="What happened, in a sentence.")
