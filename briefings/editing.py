@@ -468,6 +468,21 @@ def _claim_corrections(claim, by, reason, changed):
     )
 
 
+def claim_corrections_since(*, claim, before, by, reason=""):
+    """
+    Record the corrections readers are owed for a change to a public claim
+    written outside claim_save (a revert): `before` is claim_state() of the
+    claim as readers saw it.
+    """
+    after = claim_state(claim)
+    changed = [
+        name for name in after if _normalise(name, after[name]) != _normalise(name, before[name])
+    ]
+    if not changed:
+        return ()
+    return _claim_corrections(claim, by, reason, changed)
+
+
 def _short(text, length=60):
     return text if len(text) <= length else text[: length - 1] + "…"
 

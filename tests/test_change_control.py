@@ -25,6 +25,7 @@ from tests.change_control import (
     PROPOSER,
     REVIEWER,
     ChangeControlTestCase,
+    change_form_data,
     messages_of,
     version_tag,
 )
@@ -443,3 +444,36 @@ class ArchiveTests(ChangeControlTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn("correction_reason", response.json())
         self.assertReadersSee(lede="What happened, in a sentence.")
+
+
+class ClaimRevertTests(ChangeControlTestCase):
+    """Found by the matrix: a reviewer's revert of a claim readers see is a correction."""
+
+    def test_a_reviewers_revert_of_a_public_claim_records_a_correction(self):
+        record = self.claim.history.first()
+        editing.claim_save(
+            claim=self.claim, data={"verdict": "accurate"}, by=self.reviewer, reason="Re-checked."
+        )
+        self.assertReadersSee(self.claim, verdict="accurate")
+        url = reverse("admin:briefings_claim_simple_history", args=[self.claim.pk, record.pk])
+        data = change_form_data(self.staff_client.get(url))
+        self.login(REVIEWER)
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.assertReadersSee(self.claim, verdict="false")
+        correction = self.corrections()[-1]
+        self.assertEqual(len(self.corrections()), 2)
+        self.assertEqual(correction.created_by, self.reviewer)
+        self.assertIn(f"key claim #{self.claim.pk}: verdict", correction.changed_fields)
+        self.assertIn(correction.reason, self.public_page())
+
+    def test_an_editors_revert_of_a_public_claim_is_refused(self):
+        record = self.claim.history.first()
+        editing.claim_save(
+            claim=self.claim, data={"verdict": "accurate"}, by=self.reviewer, reason="Re-checked."
+        )
+        url = reverse("admin:briefings_claim_simple_history", args=[self.claim.pk, record.pk])
+        data = change_form_data(self.staff_client.get(url))
+        self.login(EDITOR)
+        self.assertEqual(self.client.post(url, data).status_code, 403)
+        self.assertReadersSee(self.claim, verdict="accurate")
