@@ -543,7 +543,9 @@ def briefing_save(*, briefing, data, by, expected_version=None, reason="", note=
     changes = _changes(encode(data), base)
     public = is_public(stored)
     if public:
-        _check_key_claims_reviewed(stored, decode(Briefing, changes).get("key_claims"))
+        # The pending key claims too: one may have gone back to review since it was proposed.
+        proposed = {**(pending.data if pending else {}), **changes}
+        _check_key_claims_reviewed(stored, decode(Briefing, proposed).get("key_claims"))
     if public and (changes or pending) and not services.can_publish(by):
         return _briefing_stage(stored, pending, changes, approved, by, note)
     applied = {**(pending.data if pending else {}), **changes}

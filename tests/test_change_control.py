@@ -477,3 +477,31 @@ class ClaimRevertTests(ChangeControlTestCase):
         self.login(EDITOR)
         self.assertEqual(self.client.post(url, data).status_code, 403)
         self.assertReadersSee(self.claim, verdict="accurate")
+
+
+class ApprovedKeyClaimsAreReviewedTests(ChangeControlTestCase):
+    """Found by the matrix: approval re-checks the proposed key claims, reviewed when proposed."""
+
+    def test_a_proposed_key_claim_sent_back_to_review_is_not_approved(self):
+        other = factories.ClaimFactory(verdict="accurate")
+        ids = [self.claim.pk, self.second.pk, other.pk]
+        editing.briefing_save(
+            briefing=self.briefing,
+            data={"key_claims": [{"claim": claim} for claim in Claim.objects.filter(pk__in=ids)]},
+            by=self.proposer,
+        )
+        # An editor's change to a reviewed claim readers do not see sends it back to review.
+        editing.claim_save(claim=other, data={"verdict": "false"}, by=self.editor)
+        self.assertEqual(Claim.objects.get(pk=other.pk).review_status, ReviewStatus.UNREVIEWED)
+        self.login(REVIEWER)
+        response = self.client.post(
+            reverse("admin:briefings_briefing_pending", args=[self.briefing.pk, "approve"]),
+            {"approve_reason": "Adds a claim."},
+        )
+        self.assertIn("these key claims are not reviewed", " ".join(messages_of(response)))
+        self.assertEqual(
+            list(self.briefing.claim_links.values_list("claim", flat=True)),
+            [self.claim.pk, self.second.pk],
+        )
+        self.assertIsNotNone(self.pending(self.briefing))
+        self.assertEqual(self.corrections(), [])
