@@ -505,3 +505,18 @@ class ApprovedKeyClaimsAreReviewedTests(ChangeControlTestCase):
         )
         self.assertIsNotNone(self.pending(self.briefing))
         self.assertEqual(self.corrections(), [])
+
+
+class BriefingRevertTests(ChangeControlTestCase):
+    def test_a_reviewers_revert_of_a_published_briefing_needs_a_correction_reason(self):
+        record = self.briefing.history.first()
+        editing.briefing_save(
+            briefing=self.briefing, data={"lede": "A new lede."}, by=self.reviewer, reason="Why."
+        )
+        url = reverse("admin:briefings_briefing_simple_history", args=[self.briefing.pk, record.pk])
+        data = change_form_data(self.staff_client.get(url), correction_reason="")
+        self.login(REVIEWER)
+        response = self.client.post(url, data, follow=True)
+        self.assertContains(response, "Say, for readers, why the briefing was corrected.")
+        self.assertReadersSee(lede="A new lede.")
+        self.assertEqual(len(self.corrections()), 1)
