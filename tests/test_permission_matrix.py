@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from briefings import editing
-from briefings.models import Claim
+from briefings.models import Claim, ReviewStatus
 from tests import factories
 from tests.change_control import (
     ANONYMOUS,
@@ -110,6 +110,8 @@ class Step:
     seen: object  # () -> what readers see
     changed: object  # what readers see once the change is applied
     target: object  # the claim or briefing whose pending change counts
+    # For UNSEEN rows: () -> whether the write was stored (out of readers' sight).
+    stored: object = None
 
 
 class PermissionMatrixTests(ChangeControlTestCase):
@@ -150,11 +152,21 @@ class PermissionMatrixTests(ChangeControlTestCase):
         pending = self.pending(step.target) is not None
         self.assertEqual(pending, had_pending if outcome.pending is None else outcome.pending)
         self.assertEqual(len(self.corrections()) - corrections, int(outcome.correction))
-        if outcome is PENDING and hasattr(response, "wsgi_request") and status == 302:
-            self.assertTrue(
-                any("waits for a reviewer" in text for text in messages_of(response)),
-                messages_of(response),
-            )
+        if outcome is PENDING:
+            self.assertPendingSaid(response)
+        if outcome is UNSEEN and status is not None:
+            self.assertTrue(step.stored())
+
+    def assertPendingSaid(self, response):
+        """The editor is told the change waits: an admin message, or the API's pending_change."""
+        if response.status_code == 302:
+            said = " ".join(messages_of(response))
+        elif response.status_code == 202:
+            self.assertIsNotNone(response.json()["pending_change"])
+            return
+        else:
+            said = response.json()["message"]
+        self.assertIn("waits for a reviewer", said)
 
     # What readers see of the claim and briefing --------------------------------------
 
@@ -233,8 +245,16 @@ class PermissionMatrixTests(ChangeControlTestCase):
             "cue": "",
         }
         return Step(
-            lambda: self.workspace_save(data), self.article_claims_seen(), None, self.briefing
+            lambda: self.workspace_save(data),
+            self.article_claims_seen(),
+            None,
+            self.briefing,
+            stored=self.new_claim_stored,
         )
+
+    def new_claim_stored(self):
+        claim = Claim.objects.filter(article=self.article, quote="Observers disagreed.").get()
+        return claim.review_status == ReviewStatus.UNREVIEWED
 
     def article_claims_seen(self):
         url = reverse("api:claim-list")
@@ -372,6 +392,7 @@ class PermissionMatrixTests(ChangeControlTestCase):
             self.article_claims_seen(),
             None,
             self.briefing,
+            stored=self.new_claim_stored,
         )
 
     def api_review_action(self):
