@@ -176,6 +176,11 @@ def decode(model, encoded):
 # What is stored now ------------------------------------------------------------
 
 
+def claim_state(claim):
+    """What readers see of a claim, as stored, encoded."""
+    return stored_state(claim, CLAIM_REVIEWED_FIELDS)
+
+
 def stored_state(obj, fields):
     """obj's values of `fields` and its link lists as stored, encoded."""
     model = type(obj)
@@ -307,7 +312,7 @@ def claim_save(*, claim, data, by, expected_version=None, reason="", note=""):
         raise ValidationError({"article": "A claim stays on its article; make a new claim there."})
     data = _with_context(stored, {k: v for k, v in data.items() if k != "article"})
     pending = PendingChange.objects.filter(claim=stored).first()
-    approved = stored_state(stored, CLAIM_REVIEWED_FIELDS)
+    approved = claim_state(stored)
     base = {**approved, **(pending.data if pending else {})}
     internal = {name: data[name] for name in CLAIM_INTERNAL_FIELDS if name in data}
     changes = _changes(Claim, encode({k: v for k, v in data.items() if k not in internal}), base)
@@ -445,6 +450,19 @@ def _claim_corrections(claim, by, reason, changed):
     )
 
 
+def claim_corrections_since(*, claim, before, by, reason=""):
+    """
+    Record the corrections readers are owed for a change to a public claim
+    written outside claim_save (a revert): `before` is claim_state() of the
+    claim as readers saw it.
+    """
+    after = claim_state(claim)
+    changed = [name for name in after if _changes(Claim, {name: after[name]}, before)]
+    if not changed:
+        return ()
+    return _claim_corrections(claim, by, reason, changed)
+
+
 def _short(text, length=60):
     return text if len(text) <= length else text[: length - 1] + "…"
 
@@ -509,7 +527,9 @@ def briefing_save(
     changes = _changes(Briefing, encode(data), base)
     public = is_public(stored)
     if public:
-        _check_key_claims_reviewed(stored, decode(Briefing, changes).get("key_claims"))
+        # The pending key claims too: one may have gone back to review since it was proposed.
+        proposed = {**(pending.data if pending else {}), **changes}
+        _check_key_claims_reviewed(stored, decode(Briefing, proposed).get("key_claims"))
     if public and not services.can_publish(by):
         if not (changes or note) and status in (None, stored.status):
             return Edit(stored, pending=pending)
@@ -528,7 +548,8 @@ def briefing_save(
         return Edit(stored)
     _briefing_apply(stored, decode(Briefing, applied), by, status=status, **workflow)
     corrections = ()
-    if public:
+    # A status change alone (archiving) is the workflow, not a correction of what readers saw.
+    if public and applied:
         corrections = (
             services.briefing_record_correction(
                 briefing=stored, by=by, reason=reason, changed_fields=list(applied)

@@ -502,9 +502,13 @@ def history_write(*, obj, by, created=False):
     record_m2m(record, obj)
 
 
-# A revert restores what was written, not where a briefing stands in the
-# workflow: moving that is a step with its own rules (briefing_set_status).
-REVERT_KEEPS = {Briefing: ("status", "published_at")}
+# A revert restores what was written, not where a briefing or claim stands in
+# the workflow: moving that is a step with its own rules (briefing_set_status,
+# editing.claim_review).
+REVERT_KEEPS = {
+    Briefing: ("status", "published_at"),
+    Claim: ("review_status", "reviewed_by", "reviewed_at"),
+}
 # Link rows readers see: changing them on a published briefing is a correction.
 BRIEFING_PUBLIC_LINKS = (BriefingClaim, BriefingArticle, BriefingActor)
 
@@ -533,6 +537,10 @@ def history_revert(*, record, by, obj=None, m2m=None, correction_reason=""):
     model = record.instance_type
     stored = model._default_manager.select_for_update().get(pk=record.instance.pk)
     _check_may_revert(stored, by)
+    # editing builds on this module; a claim readers see gets its corrections from there.
+    from briefings import editing
+
+    seen = editing.claim_state(stored) if model is Claim and editing.is_public(stored) else None
     obj = record.instance if obj is None else obj
     obj._state.adding = False
     for name in REVERT_KEEPS.get(model, ()) + (("version",) if hasattr(stored, "version") else ()):
@@ -551,6 +559,8 @@ def history_revert(*, record, by, obj=None, m2m=None, correction_reason=""):
     _restore_m2m(obj, record, m2m or {}, result.skipped)
     if isinstance(obj, Briefing) and stored.status == BriefingStatus.PUBLISHED:
         _check_published_revert(stored, obj, changed, by, correction_reason)
+    if seen is not None:
+        editing.claim_corrections_since(claim=obj, before=seen, by=by, reason=correction_reason)
     history_write(obj=obj, by=by)
     return result
 
