@@ -422,3 +422,13 @@ class OrderingAndPaginationTests(TestCase):
     def test_unknown_page_is_404_not_500(self):
         self.assertEqual(self.client.get("/api/v1/actors/", {"page": 99}).status_code, 404)
         self.assertEqual(self.client.get("/api/v1/actors/", {"page": "x"}).status_code, 404)
+
+
+class SummitFormatFilterTests(TestCase):
+    def test_summits_filter_by_format_without_clashing_with_the_response_format(self):
+        virtual = factories.SummitFactory(slug="virtual-2023", format="virtual")
+        in_person = factories.SummitFactory(slug="astana-2024")
+        for summit in (virtual, in_person):
+            factories.BriefingFactory(published=True, event=summit)
+        response = self.client.get("/api/v1/sco/summits/", {"summit_format": "virtual"})
+        self.assertEqual([row["slug"] for row in response.json()["results"]], ["virtual-2023"])

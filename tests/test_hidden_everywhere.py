@@ -73,10 +73,6 @@ PUBLIC_BODY = (
 HIDDEN_BODY = "HIDDEN-MARKER body text. The envoy said peace is near."
 # What readers search for: words only hidden text holds, and the marker itself.
 HIDDEN_SEARCHES = ["HIDDEN-MARKER", "marker", "talks useful", "deal vague", "peace near", "envoy"]
-# SummitFilter's `format` is also DRF's URL_FORMAT_OVERRIDE, which reads the
-# parameter first: ?format=virtual is 404 (no such renderer), so no reader
-# can reach this filter.
-UNREACHABLE_FILTERS = {("sco/summits", "format")}
 
 
 def leaks(text):
@@ -124,6 +120,8 @@ def get_paths():
             actions = getattr(pattern.callback, "actions", None)
             if actions is not None and "get" not in actions:
                 continue  # POST-only API actions: import, review, approve, discard
+            if str(pattern.pattern).startswith("admin/"):
+                continue  # staff only, behind login (the review queue)
             names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     visit(get_resolver().url_patterns, "")
@@ -531,8 +529,6 @@ class HiddenWorld:
             yield f"/api/v1/{prefix}/?page_size=100", False
             filterset = viewset.filterset_class
             for name, field in filterset.base_filters.items():
-                if (prefix, name) in UNREACHABLE_FILTERS:
-                    continue
                 for value in self.filter_values(filterset._meta.model, name, field):
                     query = urlencode({"page_size": 100, name: value})
                     yield f"/api/v1/{prefix}/?{query}", value in hidden
@@ -577,7 +573,7 @@ class HiddenEverywhereTests(HiddenWorld, TestCase):
         for prefix, viewset, _ in router.registry:
             for name in viewset.filterset_class.base_filters:
                 with self.subTest(resource=prefix, filter=name):
-                    self.assertIn((prefix, name), filtered | UNREACHABLE_FILTERS)
+                    self.assertIn((prefix, name), filtered)
 
     def test_the_walk_is_not_vacuous(self):
         """The public objects are there on the same paths, so an empty answer would be noticed."""

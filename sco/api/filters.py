@@ -41,11 +41,14 @@ class MembershipFilter(filters.FilterSet):
 
 class SummitFilter(filters.FilterSet):
     year = filters.NumberFilter(help_text="Only summits of this year.")
-    format = filters.ChoiceFilter(choices=SummitFormat.choices, help_text="Only this format.")
+    # Not "format": that query parameter picks the response's format in every API view.
+    summit_format = filters.ChoiceFilter(
+        field_name="format", choices=SummitFormat.choices, help_text="Only summits in this format."
+    )
 
     class Meta:
         model = Summit
-        fields = ["year", "format"]
+        fields = ["year", "summit_format"]
 
 
 class ParticipationFilter(filters.FilterSet):
