@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format migrate seeds serve clean
+.PHONY: run test install install-dev lint format migrate seeds serve clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,22 @@ format: install-dev
 	$(BIN)/djhtml templates
 	git ls-files -z --cached --others --exclude-standard -- '*.py' | xargs -0 $(BIN)/django-upgrade --target-version 5.2
 
-test: lint
+# The browser tests drive Debian's Chromium. Install it where we can (root with
+# apt-get); otherwise stop before anything else runs, naming the one command.
+CHROMIUM ?= /usr/bin/chromium
+APT_GET ?= apt-get
+chromium:
+	@[ -x "$(CHROMIUM)" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v "$(APT_GET)" >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests ($(APT_GET) install -y chromium)"; \
+	    $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM). Install it with:" >&2; \
+	    echo "    sudo apt-get install -y chromium" >&2; \
+	    exit 1; \
+	  fi; }
+
+test: chromium lint
 	SECRET_KEY=$${SECRET_KEY:-insecure-key-for-checks} $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -49,11 +49,29 @@ def env_list(name, default):
 
 DEBUG = env_bool("DEBUG", default=False)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
+
+def secret_key(*, debug):
+    """
+    SECRET_KEY, else the checkout's key file that `make run` writes, so commands
+    run by hand (createsuperuser, shell, load_seeds) sign exactly as the server.
+    """
+    key = env_str("SECRET_KEY")
+    if key:
+        return key
+    key_file = Path(env_str("SECRET_KEY_FILE") or BASE_DIR / "var" / "secret-key")
+    if key_file.is_file():
+        key = key_file.read_text().strip()
+        if key:
+            return key
+    if not debug:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is required when DEBUG is off: set it, or write one to {key_file} "
+            "(`make var/secret-key` does)."
+        )
+    return "insecure-development-key-only-used-with-debug-on"
+
+
+SECRET_KEY = secret_key(debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
