@@ -77,3 +77,60 @@ def locate(body, quote, prefix="", suffix="", hint=None):
 def _short(text, limit=60):
     text = " ".join(text.split())
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+class QuoteNotPlaced(AnchorError):
+    """A new claim's quote is absent from the body, or found where nothing picks one."""
+
+    def __init__(self, message, occurrences=()):
+        super().__init__(message)
+        self.occurrences = list(occurrences)
+
+
+def place(body, quote, *, start=None, prefix="", suffix=""):
+    """
+    Return the Span of a new claim's quote in body, from the quote alone.
+
+    Unlike `locate`, which re-finds a known claim after an edit and may fall
+    back to the nearest match, a new claim is placed only where the writer
+    said: the one occurrence, the one at `start`, or the one whose
+    surrounding text ends with `prefix` and starts with `suffix`. Otherwise
+    QuoteNotPlaced says why, with the candidate Spans in `.occurrences`.
+    """
+    if not quote:
+        raise QuoteNotPlaced("The quote is empty.")
+    found = [span_at(body, index, index + len(quote)) for index in occurrences(body, quote)]
+    if not found:
+        raise QuoteNotPlaced(f"The quote {_short(quote)} is not in the article body.")
+    if start is not None:
+        chosen = [span for span in found if span.start == start]
+        if not chosen:
+            raise QuoteNotPlaced(
+                f"The quote {_short(quote)} does not start at {start}; it starts at "
+                f"{', '.join(str(span.start) for span in found)}.",
+                found,
+            )
+        return chosen[0]
+    chosen = [
+        span
+        for span in found
+        if body[: span.start].endswith(prefix) and body[span.end :].startswith(suffix)
+    ]
+    if len(chosen) == 1:
+        return chosen[0]
+    if not chosen:
+        raise QuoteNotPlaced(
+            f"The quote {_short(quote)} occurs {_times(len(found))} in the article body, "
+            "never with the given prefix and suffix around it.",
+            found,
+        )
+    raise QuoteNotPlaced(
+        f"The quote {_short(quote)} occurs {_times(len(chosen))} in the article body; pick one "
+        "by sending its `start`, or the text just before it as `prefix` or just after it "
+        "as `suffix` (see `occurrences`).",
+        chosen,
+    )
+
+
+def _times(count):
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")

@@ -10,11 +10,13 @@ constraints), exactly as in the admin.
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from briefings import anchoring
 from briefings.models import (
     Actor,
     ActorAlias,
@@ -68,10 +70,15 @@ GLOSSARY = {
     "organisation": "The actor the affiliation is with.",
     "role": "The office or role, in words.",
     "quote": "The exact text of the claim: body[start:end] of its article.",
-    "start": "Offset of the first character in the article body, in Unicode code points.",
-    "end": "Offset just past the last character, in Unicode code points.",
-    "prefix": "Text just before the quote (computed from the body when left empty).",
-    "suffix": "Text just after the quote (computed from the body when left empty).",
+    "start": "Offset of the first character in the article body, in Unicode code points. "
+    "Optional on create: the quote alone is found in the body when it occurs once; "
+    "`start` alone picks one of several occurrences.",
+    "end": "Offset just past the last character, in Unicode code points "
+    "(optional on create, see `start`).",
+    "prefix": "Text just before the quote (computed from the body when left empty); "
+    "on create without offsets, picks the occurrence it precedes.",
+    "suffix": "Text just after the quote (computed from the body when left empty); "
+    "on create without offsets, picks the occurrence it follows.",
     "article": "The article the claim is anchored in (by slug when writing).",
     "speaker": "Who the claim is attributed to (by slug); empty for the article's own assertion.",
     "speaker_role": "Id of the speaker's affiliation at the time, where known.",
@@ -248,6 +255,41 @@ class ModelCleanSerializer(DescribedMixin, serializers.ModelSerializer):
         }
 
 
+def unique_slug(model, text):
+    """
+    A slug for a new model row made from text as the admin prefills it
+    (slugify), with -2, -3… added while it is taken.
+    """
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(text)[: max_length - 4].strip("-") or model._meta.model_name
+    taken = set(
+        model.objects.filter(slug__startswith=base).values_list("slug", flat=True).iterator()
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base[: max_length - len(str(number)) - 1].strip('-')}-{number}"
+    return slug
+
+
+class SlugFromMixin(serializers.Serializer):
+    """Created without a slug, the object takes one made from Meta.slug_from (its title or name)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["slug"].required = False
+        fields["slug"].help_text = (
+            f"{GLOSSARY['slug']} Made from the {self.Meta.slug_from} when left out on create "
+            "(-2, -3… added if taken)."
+        )
+        return fields
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("slug"):
+            attrs = {**attrs, "slug": unique_slug(self.Meta.model, attrs[self.Meta.slug_from])}
+        return super().validate(attrs)
+
+
 # Embedded references ---------------------------------------------------------
 
 
@@ -333,7 +375,7 @@ class ClaimSummarySerializer(DescribedMixin, serializers.ModelSerializer):
 # Resources -------------------------------------------------------------------
 
 
-class SourceSerializer(ModelCleanSerializer):
+class SourceSerializer(SlugFromMixin, ModelCleanSerializer):
     """Where information comes from: an outlet, an official release, a statement, a document…"""
 
     api_url = link_to("source-detail")
@@ -344,6 +386,7 @@ class SourceSerializer(ModelCleanSerializer):
 
     class Meta:
         model = Source
+        slug_from = "name"
         fields = [
             "slug",
             "api_url",
@@ -379,7 +422,7 @@ class AffiliationSerializer(DescribedMixin, serializers.ModelSerializer):
         fields = ["id", "organisation", "kind", "role", "start_date", "end_date"]
 
 
-class ActorSerializer(ModelCleanSerializer):
+class ActorSerializer(SlugFromMixin, ModelCleanSerializer):
     """Anyone who can say something or be its subject: a person, body, state or organisation."""
 
     api_url = link_to("actor-detail")
@@ -396,6 +439,7 @@ class ActorSerializer(ModelCleanSerializer):
 
     class Meta:
         model = Actor
+        slug_from = "name"
         fields = [
             "slug",
             "api_url",
@@ -416,7 +460,7 @@ class ActorSerializer(ModelCleanSerializer):
         links = {"aliases": ("aliases", "name")}
 
 
-class EventSerializer(ModelCleanSerializer):
+class EventSerializer(SlugFromMixin, ModelCleanSerializer):
     """Something that happens at a place over dates."""
 
     api_url = link_to("event-detail")
@@ -430,6 +474,7 @@ class EventSerializer(ModelCleanSerializer):
 
     class Meta:
         model = Event
+        slug_from = "name"
         fields = [
             "slug",
             "api_url",
@@ -449,7 +494,7 @@ class EventSerializer(ModelCleanSerializer):
         extra_kwargs = {"location": {"help_text": "Where it takes place."}}
 
 
-class ArticleSerializer(ModelCleanSerializer):
+class ArticleSerializer(SlugFromMixin, ModelCleanSerializer):
     """A curated text; its body is what claim offsets point into."""
 
     api_url = link_to("article-detail")
@@ -459,6 +504,7 @@ class ArticleSerializer(ModelCleanSerializer):
 
     class Meta:
         model = Article
+        slug_from = "title"
         fields = [
             "id",
             "slug",
@@ -610,7 +656,51 @@ class ClaimSerializer(ReviewedSerializerMixin, ModelCleanSerializer):
             "updated_at",
         ]
         read_only_fields = ["review_status", "reviewed_at"]
+        # The context is text exactly as it stands around the quote, spaces included.
+        extra_kwargs = {
+            "prefix": {"trim_whitespace": False},
+            "suffix": {"trim_whitespace": False},
+        }
         links = {"about": ("actor_links", "actor"), "evidence_links": ("evidence_links", "source")}
+
+    def validate(self, attrs):
+        if self.instance is None and attrs.get("end") is None:
+            attrs = self._placed(attrs)
+        return super().validate(attrs)
+
+    def _placed(self, attrs):
+        """A new claim sent without its end offset is placed by finding its quote."""
+        article, quote = attrs.get("article"), attrs.get("quote")
+        if article is None or not quote:
+            return attrs
+        try:
+            span = anchoring.place(
+                article.body,
+                quote,
+                start=attrs.get("start"),
+                prefix=attrs.get("prefix", ""),
+                suffix=attrs.get("suffix", ""),
+            )
+        except anchoring.QuoteNotPlaced as error:
+            detail = {"quote": [str(error)]}
+            if error.occurrences:
+                detail["occurrences"] = [
+                    {
+                        "start": span.start,
+                        "end": span.end,
+                        "prefix": span.prefix,
+                        "suffix": span.suffix,
+                    }
+                    for span in error.occurrences
+                ]
+            raise serializers.ValidationError(detail) from None
+        return {
+            **attrs,
+            "start": span.start,
+            "end": span.end,
+            "prefix": span.prefix,
+            "suffix": span.suffix,
+        }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -642,7 +732,7 @@ class BriefingClaimSerializer(DescribedMixin, serializers.ModelSerializer):
         read_only_fields = ["position"]
 
 
-class BriefingSerializer(ReviewedSerializerMixin, ModelCleanSerializer):
+class BriefingSerializer(SlugFromMixin, ReviewedSerializerMixin, ModelCleanSerializer):
     """A short, sourced account of what happened and who claimed what."""
 
     api_url = link_to("briefing-detail")
@@ -673,6 +763,7 @@ class BriefingSerializer(ReviewedSerializerMixin, ModelCleanSerializer):
 
     class Meta:
         model = Briefing
+        slug_from = "title"
         fields = [
             "slug",
             "api_url",
