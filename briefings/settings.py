@@ -206,7 +206,8 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Briefings API",
-    "DESCRIPTION": "Sourced claims, briefings and SCO facts from the Briefings newsroom.",
+    # Authentication, errors, conditional requests, review, throttling, ordering.
+    "DESCRIPTION": (BASE_DIR / "briefings" / "api" / "description.md").read_text(),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from briefings import views
 from briefings.admin.queue import review_queue
+from briefings.admin.token import api_token
 from briefings.cache import cache_public_page
 from briefings.feeds import LatestBriefingsFeed
 from briefings.sitemaps import SITEMAPS
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include(public_patterns)),
     path("sco/", include("sco.urls")),
     path("admin/review/", admin.site.admin_view(review_queue), name="review-queue"),
+    path("admin/token/", admin.site.admin_view(api_token), name="api-token"),
     path("admin/", admin.site.urls),
     path("api/", include("briefings.api.urls")),
     path("healthz", views.healthz, name="healthz"),

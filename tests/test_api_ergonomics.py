@@ -1,6 +1,7 @@
-"""What an API client meets first: slugs made for it, claims placed by their quote."""
+"""What an API client meets first: slugs made for it, claims placed by their quote, a token, the docs."""
 
 from django.test import TestCase
+from rest_framework.authtoken.models import Token
 
 from briefings.models import Actor, Article, Briefing, Claim, Event, Source
 from tests import factories
@@ -159,3 +160,93 @@ class ClaimPlacedByQuoteTests(APIClientMixin, TestCase):
         response = self.post_claim(quote=ONCE, article="nowhere")
         self.assertEqual(response.status_code, 400)
         self.assertIn("article", response.json())
+
+
+class MyTokenTests(TestCase):
+    """Staff make, replace and revoke their own API token in the admin."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = factories.editor()
+        cls.other = factories.reviewer()
+        cls.other_token = Token.objects.create(user=cls.other)
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_making_a_token_shows_its_key_once_and_it_authenticates(self):
+        response = self.client.post("/admin/token/", {"action": "create"})
+        token = Token.objects.get(user=self.editor)
+        self.assertContains(response, token.key)
+        self.assertNotContains(self.client.get("/admin/token/"), token.key)
+        self.client.logout()
+        response = self.client.get(
+            "/api/v1/claims/", headers={"Authorization": f"Token {token.key}"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.wsgi_request.user, self.editor)
+
+    def test_replacing_stops_the_old_key(self):
+        self.client.post("/admin/token/", {"action": "create"})
+        old = Token.objects.get(user=self.editor).key
+        self.client.post("/admin/token/", {"action": "create"})
+        self.assertNotEqual(Token.objects.get(user=self.editor).key, old)
+
+    def test_revoking_stops_the_key_and_leaves_others_tokens(self):
+        self.client.post("/admin/token/", {"action": "create"})
+        key = Token.objects.get(user=self.editor).key
+        response = self.client.post("/admin/token/", {"action": "revoke"}, follow=True)
+        self.assertContains(response, "revoked")
+        self.assertFalse(Token.objects.filter(user=self.editor).exists())
+        self.assertTrue(Token.objects.filter(pk=self.other_token.pk).exists())
+        self.client.logout()
+        response = self.client.get("/api/v1/claims/", headers={"Authorization": f"Token {key}"})
+        self.assertEqual(response.status_code, 401)
+
+    def test_the_page_never_shows_another_users_key(self):
+        self.assertNotContains(self.client.get("/admin/token/"), self.other_token.key)
+
+    def test_only_staff_reach_the_page(self):
+        self.client.force_login(factories.UserFactory(is_staff=False))
+        response = self.client.post("/admin/token/", {"action": "create"})
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/admin/login/", response["Location"])
+        self.assertEqual(Token.objects.count(), 1)
+
+
+class DocsTests(TestCase):
+    def setUp(self):
+        self.schema = self.client.get("/api/schema/?format=json").json()
+
+    def test_the_description_covers_what_a_client_needs(self):
+        description = self.schema["info"]["description"]
+        for needed in [
+            "Authorization: Token",
+            "/admin/token/",
+            '{"detail": "…"}',
+            "If-None-Match",
+            "304",
+            "If-Match",
+            "412",
+            "428",
+            "202 Accepted",
+            "pending_change",
+            "…/approve/",
+            "…/discard/",
+            "429",
+            "ordering",
+        ]:
+            with self.subTest(needed):
+                self.assertIn(needed, description)
+
+    def test_each_list_names_its_ordering_fields(self):
+        for path, fields in [
+            ("/api/v1/claims/", ["said_date", "verdict"]),
+            ("/api/v1/briefings/", ["published_at", "title"]),
+            ("/api/v1/sco/summits/", ["year"]),
+        ]:
+            parameters = self.schema["paths"][path]["get"]["parameters"]
+            ordering = next(p for p in parameters if p["name"] == "ordering")
+            for field in fields:
+                with self.subTest(path=path, field=field):
+                    self.assertIn(f"`{field}`", ordering["description"])

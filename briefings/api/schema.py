@@ -76,6 +76,18 @@ class AutoSchema(openapi.AutoSchema):
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
 
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        fields = getattr(self.view, "ordering_fields", None)
+        for parameter in parameters:
+            if parameter["name"] == "ordering" and fields:
+                default = ", ".join(getattr(self.view, "ordering", None) or ["id"])
+                parameter["description"] = (
+                    f"Sort by {', '.join(f'`{field}`' for field in fields)}; `-` before a field "
+                    f"sorts descending, commas separate several. Default: {default}."
+                )
+        return parameters
+
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
         for parameter in parameters:
