@@ -1,4 +1,4 @@
-"""What an API client meets first: slugs made for it, claims placed by their quote, a token, the docs."""
+"""An API client's first steps: slugs made for it, claims placed by quote, a token, the docs."""
 
 from django.test import TestCase
 from rest_framework.authtoken.models import Token
