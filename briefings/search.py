@@ -113,7 +113,13 @@ def search(queryset, text, also=None):
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(" ".join(words), config=CONFIG, search_type="plain")
-        match = Q(search=query) | also(words) if also else Q(search=query)
+        match = Q(search=query)
+        if also:
+            # An OR of the text match and another condition on the same rows
+            # would make PostgreSQL scan them all; a subquery of the text
+            # matches keeps the GIN index in use.
+            texts = queryset.model._base_manager.annotate(search=vector(label)).filter(match)
+            match = Q(pk__in=texts.values("pk")) | also(words)
         return (
             queryset.annotate(search=vector(label))
             .filter(match)
