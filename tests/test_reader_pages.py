@@ -239,6 +239,20 @@ class ObjectFeedTests(TestCase):
         self.assertNotIn(f"/claims/{self.other.pk}/", content)
         self.assertIn(self.briefing.get_absolute_url(), content)
 
+    def test_feed_query_counts_do_not_grow_with_the_entries(self):
+        path = f"/actors/{self.speaker.slug}/feed.atom"
+        # the actor; claims; briefings; their authors
+        with self.assertNumQueries(4):
+            self.client.get(path)
+        for _ in range(3):
+            more = factories.published_briefing(claims=2, speakers=1)
+            BriefingActor.objects.create(briefing=more, actor=self.speaker)
+            BriefingAuthor.objects.create(briefing=more, user=factories.UserFactory())
+        cache.clear()
+        with self.assertNumQueries(4):
+            content = self.client.get(path).content.decode()
+        self.assertEqual(content.count("<entry>"), 6)
+
     def test_hidden_actors_and_events_have_no_feed(self):
         self.assertEqual(self.client.get("/actors/hidden-actor/feed.atom").status_code, 404)
         self.assertEqual(self.client.get("/events/hidden-event/feed.atom").status_code, 404)
