@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -9,6 +10,9 @@ class BriefingsConfig(AppConfig):
     def ready(self):
         # Signals only invalidate the readers' page cache; they never write rows.
         from briefings.cache import invalidate_public_pages
+        from briefings.search import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="sqlite-casefold")
 
         signals = {"save": post_save, "delete": post_delete, "m2m": m2m_changed}
         for name, signal in signals.items():

@@ -49,10 +49,17 @@ class EventSitemap(PublicSitemap):
 
 
 class PageSitemap(Sitemap):
-    """Pages that are not one object: the home page and the SCO overview."""
+    """Pages that are not one object: the home page, the indexes and the SCO overview."""
 
     def items(self):
-        return ["briefings:home", "sco:overview"]
+        return [
+            "briefings:home",
+            "briefings:actor-index",
+            "briefings:article-index",
+            "briefings:source-index",
+            "briefings:event-index",
+            "sco:overview",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -8,12 +8,14 @@ of claims; tests/test_pages.py pins the counts.
 """
 
 from django import forms
+from django.contrib.staticfiles import finders
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
@@ -23,6 +25,7 @@ from briefings.cache import cache_public_page
 from briefings.cards import claim_cards
 from briefings.models import (
     Actor,
+    ActorKind,
     Affiliation,
     Article,
     Briefing,
@@ -35,12 +38,14 @@ from briefings.models import (
     ClaimEvidence,
     Event,
     Source,
+    SourceKind,
     Verdict,
     can_preview,
 )
 from briefings.search import MAX_QUERY_LENGTH, headline_html
 
 SEARCH_LIMIT = 20
+FAVICON = "briefings/favicon.ico"
 cached = method_decorator(cache_public_page, name="dispatch")
 
 
@@ -71,6 +76,7 @@ def group_by_speaker(links):
     """
     Group key-claim links by speaker, groups in the order their first claim
     appears, so the editor's ordering still leads. Return [(speaker, [links])].
+    Readers choose this view (?group=speaker); the editor's order is the default.
     """
     groups = {}
     for link in links:
@@ -154,6 +160,7 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
             )
             .prefetch_related(*card_prefetches("claim__"))
             .filter(claim__in=self.visible(Claim))
+            .order_by("position", "id")
         )
         claims = [link.claim for link in links]
         # 4. the articles: those the briefing draws on and those holding key claims
@@ -193,9 +200,11 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
             link.card_html = card
         absolute = self.absolute
         reviews = [jsonld.claim_review(claim, absolute) for claim in claims]
+        by_speaker = self.request.GET.get("group") == "speaker"
         return super().get_context_data(
             links=links,
-            speaker_groups=group_by_speaker(links),
+            by_speaker=by_speaker,
+            speaker_groups=group_by_speaker(links) if by_speaker else [],
             articles=articles,
             sources=list(sources),
             actors=actors,
@@ -281,6 +290,8 @@ class ActorDetailView(PublicObjectMixin, DetailView):
             ),
             public_actor_ids=public_actor_ids,
             structured_data=[jsonld.profile(actor, self.absolute)],
+            object_feed_url=reverse("briefings:actor-feed", args=[actor.slug]),
+            object_feed_title=f"new claims by and about {actor.name}",
             **kwargs,
         )
 
@@ -342,8 +353,114 @@ class EventDetailView(PublicObjectMixin, DetailView):
         return super().get_context_data(
             briefings=list(self.visible(Briefing).filter(event=event)),
             claims=list(claims_with_attribution(self.visible(Claim).filter(event=event))),
+            object_feed_url=reverse("briefings:event-feed", args=[event.slug]),
+            object_feed_title=f"new claims and briefings about {event.name}",
             **kwargs,
         )
+
+
+def kind_order(kinds):
+    """Order rows by kind, in the order the choices list them (people first)."""
+    return Case(
+        *(When(kind=value, then=Value(n)) for n, value in enumerate(kinds.values)),
+        default=Value(len(kinds.values)),
+        output_field=IntegerField(),
+    )
+
+
+class IndexView(ListView):
+    """
+    A list of every row of a model the reader may see (the model's
+    visible_to rule), 50 a page, in two queries (the count and the page).
+    """
+
+    paginate_by = 50
+    model = None
+    heading = ""
+    intro = ""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        page = self.request.GET.get("page")
+        path = self.request.path + (f"?page={page}" if page and page != "1" else "")
+        return super().get_context_data(
+            canonical_url=self.request.build_absolute_uri(path),
+            heading=self.heading,
+            intro=self.intro,
+            **kwargs,
+        )
+
+
+@cached
+class ActorIndexView(IndexView):
+    model = Actor
+    template_name = "briefings/actor_index.html"
+    heading = "Who’s who"
+    intro = "Everyone who speaks or is spoken about in a published briefing, by kind."
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(kind_order=kind_order(ActorKind))
+            .only("pk", "slug", "name", "kind", "title")
+            .order_by("kind_order", "name", "pk")
+        )
+
+
+@cached
+class ArticleIndexView(IndexView):
+    model = Article
+    template_name = "briefings/article_index.html"
+    heading = "Articles"
+    intro = "The articles whose claims the briefings check, newest first."
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("source")
+            .defer("body", "source__description")
+            .order_by("-published_at", "title", "pk")
+        )
+
+
+@cached
+class SourceIndexView(IndexView):
+    model = Source
+    template_name = "briefings/source_index.html"
+    heading = "Sources"
+    intro = "Outlets, official channels and documents the briefings cite."
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .annotate(kind_order=kind_order(SourceKind))
+            .only("pk", "slug", "name", "kind")
+            .order_by("kind_order", "name", "pk")
+        )
+
+
+@cached
+class EventIndexView(IndexView):
+    model = Event
+    template_name = "briefings/event_index.html"
+    heading = "Events"
+    intro = "Summits, visits and other events the briefings cover, latest first."
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-start_date", "name", "pk")
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: answer with the static icon."""
+    with open(finders.find(FAVICON), "rb") as icon:
+        return HttpResponse(icon.read(), content_type="image/x-icon")
 
 
 class SearchForm(forms.Form):

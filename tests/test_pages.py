@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from briefings.models import Actor, Article, Briefing, Claim, Source, Verdict
+from briefings.models import Actor, Article, Briefing, BriefingClaim, Claim, Source, Verdict
 from sco.models import (
     Meeting,
     MeetingKind,
@@ -49,13 +49,25 @@ class AstanaPagesTests(TestCase):
         self.assertContains(response, 'rel="canonical" href="http://testserver' + self.url)
         self.assertContains(response, 'property="og:type" content="article"')
 
-    def test_key_claims_are_grouped_by_speaker_in_editor_order(self):
+    def test_key_claims_are_in_the_editors_order_by_default(self):
         content = self.client.get(self.url).content.decode()
+        order = BriefingClaim.objects.filter(briefing=self.briefing).order_by("position", "id")
+        cards = [
+            content.index(f'<details class="claim" id="claim-{link.claim_id}"') for link in order
+        ]
+        self.assertEqual(cards, sorted(cards))
+        self.assertEqual(content.count('<details class="claim"'), 14)
+        self.assertNotIn('class="speaker-group"', content)
+        self.assertIn('href="?group=speaker#claims-heading"', content)
+
+    def test_reader_may_group_key_claims_by_speaker_in_editor_order(self):
+        content = self.client.get(self.url, {"group": "speaker"}).content.decode()
         speakers = ("The Kremlin", "India", "Shanghai Cooperation Organisation", "Joe Biden")
         groups = [content.index(f">{name}</a>\n") for name in speakers]
         self.assertEqual(groups, sorted(groups))
         self.assertIn("The articles’ own assertions", content)
         self.assertEqual(content.count('<details class="claim"'), 14)
+        self.assertIn(f'href="{self.url}#claims-heading"', content)
 
     def test_claims_show_verdict_in_words_and_attribution_chain(self):
         response = self.client.get(self.url)

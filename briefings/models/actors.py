@@ -14,6 +14,7 @@ from briefings.models.base import (
     wikidata_qid_validator,
 )
 from briefings.reversing import reverse_one
+from briefings.search import all_words
 from briefings.search import search as full_text_search
 
 
@@ -115,12 +116,15 @@ class ActorQuerySet(VisibleQuerySet):
         """Actors matching text by name, title or description, or by one of their aliases."""
 
         def by_alias(words):
-            aliases = ActorAlias.objects.all()
-            for word in words:
-                aliases = aliases.filter(name__icontains=word)
+            aliases = ActorAlias.objects.filter(all_words("name", words))
             return Q(pk__in=aliases.values("actor"))
 
         return full_text_search(self, text, also=by_alias)
+
+    def named(self, words):
+        """Actors whose name, or one of whose aliases, holds every word (any case, any script)."""
+        aliases = ActorAlias.objects.filter(all_words("name", words))
+        return self.filter(all_words("name", words) | Q(pk__in=aliases.values("actor")))
 
     def matching(self, text):
         """Actors whose name or one of whose aliases contains `text`."""

@@ -102,8 +102,19 @@ class ClaimQuerySet(VisibleQuerySet):
         return self.filter(start__isnull=False)
 
     def search(self, text):
-        """Claims whose quote or rationale matches text, best first."""
-        return full_text_search(self, text)
+        """
+        Claims whose quote or rationale matches text, or whose speaker or an
+        actor they are about is named by it (name or alias); quote matches first.
+        """
+        from briefings.models import Actor, ClaimActor
+
+        def by_actor(words):
+            named = Actor.objects.named(words)
+            return Q(speaker__in=named) | Q(
+                pk__in=ClaimActor.objects.filter(actor__in=named).values("claim")
+            )
+
+        return full_text_search(self, text, also=by_actor)
 
     def orphaned(self):
         """Claims whose quote could not be found again after their article changed."""
