@@ -401,6 +401,7 @@ class ActorSerializer(ModelCleanSerializer):
             "api_url",
             "page_url",
             "name",
+            "name_article",
             "kind",
             "title",
             "country",
