@@ -131,9 +131,12 @@ class BriefingAdminForm(VersionedAdminForm):
         status = self.fields.get("status")
         if status is not None and self.user is not None:
             # Offer only the moves this person may make: an editor never sees
-            # Published or Archived.
+            # Published or Archived. The menu (the widget) shrinks, the field
+            # does not, so a forged choice still gets the workflow's reason.
             allowed = services.briefing_status_choices(briefing=self.instance, by=self.user)
-            status.choices = [(value, label) for value, label in status.choices if value in allowed]
+            status.widget.choices = [
+                (value, label) for value, label in status.choices if value in allowed
+            ]
 
     def clean_status(self):
         to = self.cleaned_data["status"]

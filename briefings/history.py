@@ -337,7 +337,7 @@ def revert_changes(record):
     if latest.pk == record.pk:
         return []
     return HistoryChanges(record.instance_type, record).context_for_delta_changes(
-        record.diff_against(latest)
+        record.diff_against(latest, foreign_keys_are_objs=True)
     )
 
 
