@@ -76,7 +76,7 @@ GLOSSARY = {
     "speaker": "Who the claim is attributed to (by slug); empty for the article's own assertion.",
     "speaker_role": "Id of the speaker's affiliation at the time, where known.",
     "attribution_kind": "How the article attributes the claim.",
-    "attribution_text": "The attribution chain in words, e.g. “the Kremlin, in a release”.",
+    "attribution_text": "The attribution chain in words, e.g. “According to the Kremlin”.",
     "cue": "The reporting verb or phrase in the text: stated, labeled, according to…",
     "quote_type": "Direct, indirect, mixed, or none for the article's own assertion.",
     "channel": "The source it was said through, e.g. a release (by slug).",
