@@ -126,6 +126,18 @@ class BriefingAdminForm(VersionedAdminForm):
     # Set by BriefingAdmin.get_form: the user whose rights the workflow checks.
     user = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and self.user is not None:
+            # Offer only the moves this person may make: an editor never sees
+            # Published or Archived. The menu (the widget) shrinks, the field
+            # does not, so a forged choice still gets the workflow's reason.
+            allowed = services.briefing_status_choices(briefing=self.instance, by=self.user)
+            status.widget.choices = [
+                (value, label) for value, label in status.choices if value in allowed
+            ]
+
     def clean_status(self):
         to = self.cleaned_data["status"]
         error = services.briefing_transition_error(briefing=self.instance, to=to, by=self.user)
@@ -241,7 +253,6 @@ class ClaimAnnotationForm(VersionedAdminForm):
             "rationale": forms.Textarea(attrs={"rows": 3}),
             "editor_note": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"editor_note": "Notes (internal)"}
 
     field_order = [
         "attribution_kind",

@@ -13,6 +13,8 @@ each version stores the links as they were. This module writes and reads those
 snapshots for versions services.history_write creates, and shows their changes.
 """
 
+import difflib
+import re
 from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -258,8 +260,20 @@ def unchanged_since(obj, record):
     )
 
 
+# Text values longer than this are shown as a word diff rather than old → new.
+LONG_TEXT = 80
+
+
 class HistoryChanges(HistoricalRecordContextHelper):
-    """A version's changes for the history page; links as lines added and removed."""
+    """
+    A version's changes for the history page; links as lines added and
+    removed. Nothing is cut off: long texts come as a word diff (`segments`)
+    of the whole text, short values as old → new in full.
+    """
+
+    def __init__(self, model, historical_record):
+        # simple-history shortens values to 100 characters; editors need all of it.
+        super().__init__(model, historical_record, max_displayed_delta_change_chars=10**9)
 
     def context_for_delta_changes(self, delta):
         context = []
@@ -269,10 +283,62 @@ class HistoryChanges(HistoricalRecordContextHelper):
                 context.append(
                     {"field": capfirst(field.verbose_name), "lines": m2m_lines(field, change)}
                 )
+            elif is_long_text(change.old, change.new):
+                context.append(
+                    {
+                        "field": capfirst(field.verbose_name),
+                        "segments": word_diff(change.old or "", change.new or ""),
+                    }
+                )
             else:
                 shown = self.format_delta_change(change)
                 context.append({"field": shown.field, "old": shown.old, "new": shown.new})
         return context
+
+
+def is_long_text(old, new):
+    values = [value for value in (old, new) if value]
+    return all(isinstance(value, str) for value in values) and any(
+        len(value) > LONG_TEXT for value in values
+    )
+
+
+def word_diff(old, new):
+    """
+    Return new's text against old's as segments (kind, text), kind one of
+    "same", "removed", "added", covering both texts whole.
+    """
+    before, after = re.findall(r"\s+|\S+", old), re.findall(r"\s+|\S+", new)
+    segments = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("same", "".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(("removed", "".join(before[i1:i2])))
+        if j2 > j1:
+            segments.append(("added", "".join(after[j1:j2])))
+    return segments
+
+
+def revert_changes(record):
+    """
+    Return what reverting to `record` changes, against the object's latest
+    version, as the history page words changes (HistoryChanges).
+    """
+    pk_name = record.instance_type._meta.pk.attname
+    latest = (
+        type(record)
+        .objects.filter(**{pk_name: getattr(record, pk_name)})
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if latest.pk == record.pk:
+        return []
+    return HistoryChanges(record.instance_type, record).context_for_delta_changes(
+        record.diff_against(latest, foreign_keys_are_objs=True)
+    )
 
 
 def m2m_lines(field, change):

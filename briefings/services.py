@@ -92,6 +92,25 @@ def briefing_transition_error(*, briefing, to, by):
     return problem[1] if problem else None
 
 
+def briefing_status_choices(*, briefing, by):
+    """
+    Return the statuses `by` may choose for `briefing`, in workflow order: its
+    own and each move the workflow and their rights allow. A move refused only
+    for the briefing's content (unreviewed key claims) stays on offer, so the
+    form can say what is missing.
+    """
+    choices = []
+    for status in BriefingStatus:
+        if status != briefing.status:
+            if status not in TRANSITIONS[briefing.status]:
+                continue
+            problem = _transition_problem(briefing=briefing, to=status, by=by)
+            if problem and problem[0]:
+                continue
+        choices.append(status)
+    return choices
+
+
 def _transition_problem(*, briefing, to, by):
     """Return (is_permission_problem, message) or None."""
     if to == briefing.status:

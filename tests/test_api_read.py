@@ -31,7 +31,11 @@ class PublishedAndDraftData:
         )
         ActorAlias.objects.create(actor=cls.putin, name="Путин", language="ru")
         cls.kremlin = factories.ActorFactory(
-            name="The Kremlin", slug="kremlin", kind=ActorKind.BODY, country=cls.russia
+            name="Kremlin",
+            name_article="the",
+            slug="kremlin",
+            kind=ActorKind.BODY,
+            country=cls.russia,
         )
         cls.release = factories.SourceFactory(
             name="Kremlin release", slug="kremlin-release", kind="release"
@@ -189,14 +193,14 @@ class RepresentationTests(PublishedAndDraftData, TestCase):
             claim["speaker"],
             {
                 "slug": "kremlin",
-                "name": "The Kremlin",
+                "name": "Kremlin",
                 "kind": "body",
                 "api_url": "http://testserver/api/v1/actors/kremlin/",
             },
         )
         self.assertEqual((claim["cue"], claim["quote_type"]), ("stated", "direct"))
         self.assertEqual(claim["channel"]["slug"], "kremlin-release")
-        self.assertEqual(claim["attribution_text"], "The Kremlin stated, in an official release")
+        self.assertEqual(claim["attribution_text"], "In an official release, the Kremlin stated")
         self.assertEqual(claim["claim_type"], "announcement")
         self.assertEqual([a["slug"] for a in claim["about"]], ["vladimir-putin"])
         self.assertEqual(

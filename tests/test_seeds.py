@@ -183,7 +183,7 @@ class BrokenSeedTests(TestCase):
         self.claim("india-sending-jaishankar")["speaker"] = "narendra-mody"
         self.assertRefused(
             self.write(self.data),
-            "claims[8] (india-sending-jaishankar)",
+            "claims[9] (india-sending-jaishankar)",
             "unknown actor 'narendra-mody' in speaker",
         )
 
@@ -250,7 +250,7 @@ class BrokenSeedTests(TestCase):
         self.claim("biden-labeled-xi-dictator")["statement"] = "Biden calls Xi a dictator"
         self.assertRefused(
             self.write(self.data),
-            "claims[21] (biden-labeled-xi-dictator).statement",
+            "claims[23] (biden-labeled-xi-dictator).statement",
             "unknown statement 'Biden calls Xi a dictator'",
         )
 

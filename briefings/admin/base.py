@@ -20,7 +20,7 @@ from briefings.forms import (
     HistoryAdminForm,
     VersionedAdminForm,
 )
-from briefings.history import HistoryChanges, link_entries, m2m_fields
+from briefings.history import HistoryChanges, link_entries, m2m_fields, revert_changes
 from briefings.models import (
     PendingChange,
     Verdict,
@@ -81,6 +81,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # One transaction: the version check locks the row, and a revert
         # writes the object and its links together or not at all.
+        record = self.model.history.filter(
+            **{self.model._meta.pk.attname: object_id, "history_id": version_id}
+        ).first()
+        if record is not None:
+            # What a revert would change, against the current version.
+            extra_context = {**(extra_context or {}), "revert_changes": revert_changes(record)}
         try:
             with transaction.atomic():
                 return super().history_form_view(request, object_id, version_id, extra_context)

@@ -136,6 +136,12 @@ class Actor(VersionedModel):
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
+    name_article = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The article English puts before the name in a sentence, if any: "
+        "“the” for the Kremlin, the United States.",
+    )
     kind = models.CharField(max_length=20, choices=ActorKind, db_index=True)
     title = models.CharField(max_length=200, blank=True, help_text="Role or title, in words.")
     country = models.ForeignKey(
@@ -177,6 +183,11 @@ class Actor(VersionedModel):
 
     def get_absolute_url(self):
         return reverse_one("briefings:actor-detail", self.slug)
+
+    @property
+    def name_in_text(self):
+        """The name as a sentence uses it mid-way: “the Kremlin”, “Joe Biden”."""
+        return f"{self.name_article} {self.name}" if self.name_article else self.name
 
     @property
     def wikidata_url(self):
@@ -253,8 +264,8 @@ class Affiliation(models.Model):
     def role_text(self):
         """The role in words, e.g. “President of Russia”."""
         if self.role:
-            return f"{self.role} of {self.organisation}"
-        return f"{self.get_kind_display().lower()} {self.organisation}"
+            return f"{self.role} of {self.organisation.name_in_text}"
+        return f"{self.get_kind_display().lower()} {self.organisation.name_in_text}"
 
     def is_current(self, on=None):
         on = on or timezone.localdate()

@@ -132,7 +132,11 @@ class BriefingClaim(models.Model):
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="claim_links")
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="briefing_links")
     position = models.PositiveIntegerField(default=0)
-    comment = models.TextField(blank=True, help_text="Editor's comment shown with the claim.")
+    comment = models.TextField(
+        "note for readers",
+        blank=True,
+        help_text="Published with the claim on the briefing's page.",
+    )
 
     history = HistoricalRecords()
 

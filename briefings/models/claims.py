@@ -63,6 +63,14 @@ class ReviewStatus(models.TextChoices):
 SENTENCE_ENDS = (". ", "? ", "! ", "\n")
 
 
+# Attribution kinds whose name already says the quote type.
+SAME_MANNER = {
+    (AttributionKind.DIRECT_QUOTE, QuoteType.DIRECT),
+    (AttributionKind.PARAPHRASE, QuoteType.INDIRECT),
+    (AttributionKind.ASSERTION, QuoteType.NONE),
+}
+
+
 class Statement(models.Model):
     """One remark as made once, which several claims in several articles may report."""
 
@@ -192,7 +200,9 @@ class Claim(VersionedModel):
     evidence = models.ManyToManyField(
         Source, through="ClaimEvidence", blank=True, related_name="evidenced_claims"
     )
-    editor_note = models.TextField(blank=True, help_text="Internal; never shown to readers.")
+    editor_note = models.TextField(
+        "internal note (staff only)", blank=True, help_text="Never shown to readers."
+    )
 
     review_status = models.CharField(
         max_length=20,
@@ -357,52 +367,106 @@ class Claim(VersionedModel):
         return self.start is None
 
     @property
+    def manner_text(self):
+        """
+        Return how the claim is reported, e.g. “Reported statement; indirect
+        (paraphrase)”, naming the quote type only where the kind does not
+        already say it (never “Direct quote; direct quote”).
+        """
+        kind = self.get_attribution_kind_display()
+        if (self.attribution_kind, self.quote_type) in SAME_MANNER:
+            return kind
+        return f"{kind}; {self.get_quote_type_display().lower()}"
+
+    @property
+    def quote_text(self):
+        """
+        Return the quote as readers see it: a direct quote in one pair of
+        quotation marks, whether or not the selection took in the article's own.
+        """
+        if self.quote_type != QuoteType.DIRECT:
+            return self.quote
+        quote = self.quote
+        if quote[:1] in '“"' and quote[-1:] in '”"' and len(quote) > 1:
+            quote = quote[1:-1]
+        return f"“{quote}”"
+
+    @property
     def attribution_text(self):
         """
-        Return the attribution chain in words: speaker, role at the time, cue
-        and channel, e.g. “Vladimir Putin, President of Russia, stated in a
-        Kremlin release” or “according to the Kremlin”.
+        Return the attribution chain as an editor would write it: speaker (with
+        its article: “the Kremlin”), role at the time, cue and channel, e.g.
+        “Joe Biden, President of the United States, has labeled”, “In an
+        official release, the Kremlin stated” or “According to the Kremlin”.
 
         Reads speaker, speaker_role (with its organisation) and channel: load
         them with select_related on lists so each claim costs no query.
         """
         if self.speaker_id is None:
             return "The article's own assertion"
-        who = str(self.speaker)
+        who = self.speaker.name_in_text
         if self.speaker_role_id:
-            who += f", {self.speaker_role.role_text}"
-            if self.cue:
-                who += ","
+            who += f", {self.speaker_role.role_text},"
         # “stated that” reads as a dangling clause once the quote is not beside it.
         cue = self.cue.strip().removesuffix(" that")
+        channel = f"in {self.channel.in_words()}" if self.channel_id else ""
         if cue.lower().startswith("according to") or cue.lower().endswith(" by"):
             # “according to the Kremlin”, “as announced by the Kremlin”
-            words = f"{cue} {who.rstrip(',')}"
+            words = f"{cue} {who.rstrip(',')}" + (f", {channel}" if channel else "")
+        elif cue and channel:
+            # The channel goes first so the verb ends the sentence, as it
+            # would before the quote: “In a statement, the SCO called”.
+            words = f"{channel}, {who} {cue}"
         elif cue:
             words = f"{who} {cue}"
         else:
-            words = who.rstrip(",")
-        if self.channel_id:
-            words += f", in {self.channel.in_words()}"
+            words = who.rstrip(",") + (f", {channel}" if channel else "")
         return words[0].upper() + words[1:]
 
     def source_sentence(self):
         """
         Return (before, quote, after): the sentence(s) of the article body
         holding the span, split around it. Reads self.article.body.
+
+        When the sentence does not carry the claim's cue (“He is set to meet
+        Xi…” after “…, as announced by the Kremlin.”), the sentence before it
+        is included, so readers see who said it.
         """
         if self.is_orphaned:
             return "", self.quote, ""
         body = self.article.body
-        start = max(body.rfind(mark, 0, self.start) for mark in SENTENCE_ENDS)
-        start = 0 if start < 0 else start + 1
+        start = sentence_start(body, self.start)
         ends = [index for mark in SENTENCE_ENDS if (index := body.find(mark, self.end)) >= 0]
         end = min(ends) + 1 if ends else len(body)
+        if self.cue and start > 0 and not mentions_cue(body[start:end], self.cue):
+            start = sentence_start(body, start - 1)
         return (
             body[start : self.start].lstrip(),
             body[self.start : self.end],
             body[self.end : end].rstrip(),
         )
+
+
+def sentence_start(body, index):
+    """Return where the sentence holding body[index] starts."""
+    start = max(body.rfind(mark, 0, index) for mark in SENTENCE_ENDS)
+    return 0 if start < 0 else start + 1
+
+
+# Words of a cue that say nothing about whether a sentence reports it.
+CUE_FILLER = {"is", "are", "was", "were", "has", "have", "had", "will", "that", "as", "by", "to"}
+
+
+def mentions_cue(sentence, cue):
+    """
+    Return whether sentence holds the cue's reporting word, in any inflection:
+    the cue is stored in the singular (“considers”) while the text may use
+    the plural (“Russia and China consider”), so words are compared on their
+    first six letters.
+    """
+    text = sentence.lower()
+    words = [word for word in cue.lower().split() if word not in CUE_FILLER]
+    return not words or any(word[:6] in text for word in words)
 
 
 class ClaimActor(models.Model):
