@@ -96,6 +96,16 @@ class ActorKind(models.TextChoices):
     GROUP = "group", "Group of states"
 
 
+# How a list of actors of each kind is headed (the index page groups them so).
+ACTOR_KIND_PLURALS = {
+    ActorKind.PERSON: "People",
+    ActorKind.BODY: "Government bodies",
+    ActorKind.STATE: "States",
+    ActorKind.ORGANISATION: "International organisations",
+    ActorKind.GROUP: "Groups of states",
+}
+
+
 class ActorQuerySet(VisibleQuerySet):
     def public(self):
         """Actors shown through a published briefing: covered, speaking or spoken about."""
@@ -192,6 +202,10 @@ class Actor(VersionedModel):
     @property
     def wikidata_url(self):
         return f"https://www.wikidata.org/wiki/{self.wikidata_qid}" if self.wikidata_qid else ""
+
+    @property
+    def kind_plural(self):
+        return ACTOR_KIND_PLURALS[self.kind]
 
 
 class ActorAlias(models.Model):
