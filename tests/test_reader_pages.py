@@ -163,8 +163,8 @@ class IndexPageTests(TestCase):
     def test_actors_are_grouped_by_kind_people_first(self):
         content = self.client.get("/actors/").content.decode()
         self.assertLess(content.index(">People <"), content.index(">States <"))
-        self.assertLess(content.index(self.claim.speaker.name), content.index(">State <"))
-        self.assertGreater(content.index("Kazakhstan"), content.index(">State <"))
+        self.assertLess(content.index(self.claim.speaker.name), content.index(">States <"))
+        self.assertGreater(content.index("Kazakhstan"), content.index(">States <"))
 
     def test_indexes_are_paginated_fifty_a_page(self):
         for n in range(55):
