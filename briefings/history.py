@@ -334,11 +334,52 @@ def revert_changes(record):
         .order_by("-history_date", "-history_id")
         .first()
     )
-    if latest.pk == record.pk:
-        return []
-    return HistoryChanges(record.instance_type, record).context_for_delta_changes(
-        record.diff_against(latest, foreign_keys_are_objs=True)
-    )
+    changes = []
+    if latest.pk != record.pk:
+        changes = HistoryChanges(record.instance_type, record).context_for_delta_changes(
+            record.diff_against(latest, foreign_keys_are_objs=True)
+        )
+    lines = revert_link_lines(record)
+    return [*changes, LinkLines(lines)] if lines else changes
+
+
+@dataclass
+class LinkLines:
+    """Link rows a revert adds back, removes or changes, worded as on the history page."""
+
+    lines: list
+
+
+def revert_link_lines(record):
+    """Return how reverting to `record` changes the object's link rows (history_links)."""
+    parent_pk = record.instance.pk
+    lines = []
+    for relation in link_relations(record.instance_type):
+        then = {row.pk: row for row in relation.as_of(parent_pk, record.history_date)}
+        now = {
+            row.pk: row
+            for row in relation.model.objects.filter(**{relation.parent_attname: parent_pk})
+        }
+        then_state, now_state = (
+            link_state(relation, then.values()),
+            link_state(relation, now.values()),
+        )
+        for pk in sorted(then.keys() - now.keys()):
+            lines.append(f"{SIGNS['+']} {relation.label}: {describe_target(relation, then[pk])}")
+        for pk in sorted(now.keys() - then.keys()):
+            lines.append(f"{SIGNS['-']} {relation.label}: {describe_target(relation, now[pk])}")
+        for pk in sorted(then.keys() & now.keys()):
+            if then_state[pk] != now_state[pk]:
+                before, after = now[pk], then[pk]
+                for f in relation.detail_fields:
+                    old, new = display(before, f), display(after, f)
+                    if old != new:
+                        verb = "moved" if f.name == "position" else f"{f.verbose_name}:"
+                        target = describe_target(relation, after)
+                        lines.append(
+                            f"{relation.label} {target} {verb} {old or '–'} → {new or '–'}"
+                        )
+    return lines
 
 
 def m2m_lines(field, change):

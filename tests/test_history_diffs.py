@@ -3,6 +3,7 @@
 from django.test import TestCase
 from django.urls import reverse
 
+from briefings import editing
 from briefings.history import word_diff
 from tests import factories
 from tests.test_history import actor_form_data
@@ -52,6 +53,33 @@ class LongTextDiffTests(TestCase):
             reverse("admin:briefings_actor_simple_history", args=[self.actor.pk, latest.history_id])
         )
         self.assertContains(response, "This is the current version")
+
+
+class RevertLinkDiffTests(TestCase):
+    def test_revert_page_lists_the_link_rows_a_revert_adds_back_and_removes(self):
+        editor = factories.editor()
+        kept, dropped, added = factories.ClaimFactory.create_batch(3)
+        briefing = factories.BriefingFactory(claims=[kept, dropped])
+        editing.briefing_save(
+            briefing=briefing,
+            data={"lede": "First."},
+            by=editor,
+        )
+        version = briefing.history.first()
+        editing.briefing_save(
+            briefing=briefing,
+            data={"key_claims": [{"claim": kept}, {"claim": added}]},
+            by=editor,
+        )
+        self.client.force_login(editor)
+        response = self.client.get(
+            reverse(
+                "admin:briefings_briefing_simple_history", args=[briefing.pk, version.history_id]
+            )
+        )
+        self.assertContains(response, f"+ key claim: #{dropped.pk}")
+        self.assertContains(response, f"− key claim: #{added.pk}")
+        self.assertNotContains(response, f"key claim: #{kept.pk}")
 
 
 class WordDiffTests(TestCase):
