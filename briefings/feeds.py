@@ -4,6 +4,8 @@ claims and briefings about them. Every item comes through the same
 visibility rule as the pages (visible_to), and every entry names an author.
 """
 
+from typing import NamedTuple
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -87,39 +89,44 @@ class LatestBriefingsFeed(BriefingEntries, Feed):
         return with_authors(Briefing.objects.public().order_by("-published_at"))[:FEED_LENGTH]
 
 
+class FeedSubject(NamedTuple):
+    """The actor or event a feed is about, and who reads it."""
+
+    obj: object
+    reader: object
+
+
 class ObjectFeed(BriefingEntries, Feed):
     """
     New claims and briefings about one actor or event, newest first. The
-    object itself answers 404 when the reader may not see it.
+    object itself answers 404 when the reader may not see it. Subclasses say
+    which claims and briefings are about it (claims_filter, briefings_filter).
     """
 
     feed_type = Atom1Feed
     model = None
 
     def get_object(self, request, slug):
+        # One Feed instance serves every request: the reader travels with the subject.
         obj = get_object_or_404(self.model.objects.visible_to(request.user), slug=slug)
-        # One Feed instance serves every request: the reader travels with the object.
-        obj.reader = request.user
-        return obj
+        return FeedSubject(obj, request.user)
 
-    def link(self, obj):
-        return obj.get_absolute_url()
+    def link(self, subject):
+        return subject.obj.get_absolute_url()
 
-    def claims_filter(self, obj):
-        raise NotImplementedError
+    def title(self, subject):
+        return f"{subject.obj.name} · {SITE_NAME}"
 
-    def briefings_filter(self, obj):
-        raise NotImplementedError
-
-    def items(self, obj):
+    def items(self, subject):
+        obj, reader = subject
         claims = (
-            Claim.objects.visible_to(obj.reader)
+            Claim.objects.visible_to(reader)
             .filter(self.claims_filter(obj))
             .select_related("speaker")
             .order_by("-created_at", "-pk")[:FEED_LENGTH]
         )
         briefings = with_authors(
-            Briefing.objects.visible_to(obj.reader)
+            Briefing.objects.visible_to(reader)
             .filter(self.briefings_filter(obj))
             .order_by("-published_at", "-pk")
         )[:FEED_LENGTH]
@@ -131,11 +138,9 @@ class ObjectFeed(BriefingEntries, Feed):
 class ActorFeed(ObjectFeed):
     model = Actor
 
-    def title(self, obj):
-        return f"{obj.name} · {SITE_NAME}"
-
-    def subtitle(self, obj):
-        return f"New claims by and about {obj.name}, and the briefings that cover them."
+    def subtitle(self, subject):
+        name = subject.obj.name
+        return f"New claims by and about {name}, and the briefings that cover them."
 
     def claims_filter(self, obj):
         return Q(speaker=obj) | Q(pk__in=ClaimActor.objects.filter(actor=obj).values("claim"))
@@ -147,11 +152,8 @@ class ActorFeed(ObjectFeed):
 class EventFeed(ObjectFeed):
     model = Event
 
-    def title(self, obj):
-        return f"{obj.name} · {SITE_NAME}"
-
-    def subtitle(self, obj):
-        return f"New claims and briefings about {obj.name}."
+    def subtitle(self, subject):
+        return f"New claims and briefings about {subject.obj.name}."
 
     def claims_filter(self, obj):
         return Q(event=obj)

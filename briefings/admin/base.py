@@ -225,6 +225,8 @@ class ReviewedAdmin(VersionedAdmin):
     """
 
     change_form_template = "admin/reviewed_change_form.html"
+    # Subclasses define save_edit(request, form, formsets, change): save the form
+    # and its inlines through the model's write service and return its Edit.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -281,10 +283,6 @@ class ReviewedAdmin(VersionedAdmin):
             self.message_user(
                 request, f"Correction recorded on “{correction.briefing}”.", messages.INFO
             )
-
-    def save_edit(self, request, form, formsets, change):
-        """Save the form and its inlines through the model's write service; return the Edit."""
-        raise NotImplementedError
 
     def construct_change_message(self, request, form, formsets, add=False):
         # Link inlines are written by the service, not saved as formsets.

@@ -251,6 +251,8 @@ class ReviewedViewSet(ResourceViewSet):
     """
 
     if_match_actions = (*ResourceViewSet.if_match_actions, "approve", "discard")
+    # Subclasses define save(obj, data, serializer): write through the model's
+    # service (briefings.editing) and return its Edit.
 
     def with_related(self, queryset):
         if can_preview(self.request.user, self.model):
@@ -273,10 +275,6 @@ class ReviewedViewSet(ResourceViewSet):
     def perform_update(self, serializer):
         self.edit = self.save(serializer.instance, self.editing_data(serializer), serializer)
         serializer.instance = self.edit.obj
-
-    def save(self, obj, data, serializer):
-        """Write through the model's service and return its editing.Edit."""
-        raise NotImplementedError
 
     def pending_action(self, request, decide):
         obj = self.get_object()
