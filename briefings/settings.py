@@ -128,13 +128,25 @@ TEMPLATES = [
 
 # With no DATABASE_URL the site runs on SQLite in the git-ignored var/ folder.
 (BASE_DIR / "var").mkdir(exist_ok=True)
+
+
+def database(url):
+    return dj_database_url.parse(
+        url, conn_max_age=env_int("CONN_MAX_AGE", 600), conn_health_checks=True
+    )
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'briefings.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 600),
-        conn_health_checks=True,
+    "default": database(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'briefings.sqlite3'}")
     )
 }
+# An optional read replica: anonymous readers' queries go there (briefings/routing.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["briefings.routing.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "briefings.routing.ReplicaMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
