@@ -1,4 +1,8 @@
-"""sitemap.xml: every public page, through the same public() rules as the pages."""
+"""
+sitemap.xml: an index of one sitemap per kind of page, each paged at
+Sitemap.limit (50,000) URLs, listing every public page through the same
+public() rules as the pages.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse

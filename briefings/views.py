@@ -9,6 +9,7 @@ of claims; tests/test_pages.py pins the counts.
 
 from django import forms
 from django.contrib.staticfiles import finders
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpResponse, JsonResponse
@@ -45,6 +46,7 @@ from briefings.models import (
 from briefings.search import MAX_QUERY_LENGTH, headline_html
 
 SEARCH_LIMIT = 20
+LIST_PAGE_SIZE = 50
 FAVICON = "briefings/favicon.ico"
 cached = method_decorator(cache_public_page, name="dispatch")
 
@@ -82,6 +84,31 @@ def group_by_speaker(links):
     for link in links:
         groups.setdefault(link.claim.speaker_id, (link.claim.speaker, []))[1].append(link)
     return list(groups.values())
+
+
+def link_pages(request, page, param="page"):
+    """Give a page the URLs of its neighbours, keeping the request's other parameters."""
+
+    def url(number):
+        query = request.GET.copy()
+        if number == 1:
+            query.pop(param, None)
+        else:
+            query[param] = number
+        return f"?{query.urlencode()}" if query else request.path
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else None
+    page.next_url = url(page.next_page_number()) if page.has_next() else None
+    return page
+
+
+def page_of(request, queryset, param):
+    """
+    One page of one of the lists a page shows, its number read from ?<param>=,
+    so an actor with thousands of claims costs a count and one page of rows.
+    """
+    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get(param))
+    return link_pages(request, page, param)
 
 
 def attach(objects, attribute, rows, key):
@@ -134,11 +161,13 @@ class HomeView(ListView):
         return Briefing.objects.public().select_related("event")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             canonical_url=self.request.build_absolute_uri(reverse("briefings:home")),
             search_form=SearchForm(),
             **kwargs,
         )
+        link_pages(self.request, context["page_obj"])
+        return context
 
 
 @cached
@@ -282,11 +311,23 @@ class ActorDetailView(PublicObjectMixin, DetailView):
             .filter(pk__in=[a.organisation_id for a in actor.affiliations.all()])
             .values_list("pk", flat=True)
         )
+        request = self.request
         return super().get_context_data(
-            claims_made=list(claims.filter(speaker=actor).order_by("article", "start")),
-            claims_about=list(claims.filter(actor_links__actor=actor).order_by("article", "start")),
-            briefings=list(
-                self.visible(Briefing).filter(actor_links__actor=actor).select_related("event")
+            claims_made=page_of(
+                request, claims.filter(speaker=actor).order_by("article", "start", "pk"), "said"
+            ),
+            claims_about=page_of(
+                request,
+                claims.filter(actor_links__actor=actor).order_by("article", "start", "pk"),
+                "about",
+            ),
+            briefings=page_of(
+                request,
+                self.visible(Briefing)
+                .filter(actor_links__actor=actor)
+                .select_related("event")
+                .order_by("-published_at", "pk"),
+                "briefings",
             ),
             public_actor_ids=public_actor_ids,
             structured_data=[jsonld.profile(actor, self.absolute)],
@@ -332,11 +373,21 @@ class SourceDetailView(PublicObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         source = self.object
-        claims = claims_with_attribution(self.visible(Claim))
+        claims = claims_with_attribution(self.visible(Claim)).order_by("article", "start", "pk")
+        request = self.request
         return super().get_context_data(
-            articles=list(self.visible(Article).filter(source=source).defer("body")),
-            claims_channelled=list(claims.filter(channel=source)),
-            claims_evidenced=list(claims.filter(evidence_links__source=source)),
+            articles=page_of(
+                request,
+                self.visible(Article)
+                .filter(source=source)
+                .defer("body")
+                .order_by("-published_at", "pk"),
+                "articles",
+            ),
+            claims_channelled=page_of(request, claims.filter(channel=source), "channelled"),
+            claims_evidenced=page_of(
+                request, claims.filter(evidence_links__source=source), "evidence"
+            ),
             **kwargs,
         )
 
@@ -350,9 +401,15 @@ class EventDetailView(PublicObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         event = self.object
+        request = self.request
+        claims = claims_with_attribution(self.visible(Claim).filter(event=event))
         return super().get_context_data(
-            briefings=list(self.visible(Briefing).filter(event=event)),
-            claims=list(claims_with_attribution(self.visible(Claim).filter(event=event))),
+            briefings=page_of(
+                request,
+                self.visible(Briefing).filter(event=event).order_by("-published_at", "pk"),
+                "briefings",
+            ),
+            claims=page_of(request, claims.order_by("article", "start", "pk"), "claims"),
             object_feed_url=reverse("briefings:event-feed", args=[event.slug]),
             object_feed_title=f"new claims and briefings about {event.name}",
             **kwargs,
@@ -385,12 +442,15 @@ class IndexView(ListView):
     def get_context_data(self, **kwargs):
         page = self.request.GET.get("page")
         path = self.request.path + (f"?page={page}" if page and page != "1" else "")
-        return super().get_context_data(
+        context = super().get_context_data(
             canonical_url=self.request.build_absolute_uri(path),
             heading=self.heading,
+            pager_label=f"More {self.heading.lower()}",
             intro=self.intro,
             **kwargs,
         )
+        link_pages(self.request, context["page_obj"])
+        return context
 
 
 @cached
@@ -504,7 +564,7 @@ def search(request):
 @require_GET
 @cache_public_page
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

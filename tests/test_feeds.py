@@ -1,13 +1,17 @@
 """The Atom feed, sitemap.xml and robots.txt."""
 
+from unittest import mock
 from xml.etree import ElementTree
 
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
+from briefings.sitemaps import SITEMAPS, ClaimSitemap
 from tests import factories
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 class FeedTests(TestCase):
@@ -40,12 +44,33 @@ class SitemapTests(TestCase):
         cls.published = factories.published_briefing(claims=2)
         cls.draft = factories.BriefingFactory(claims=[factories.ClaimFactory()])
 
-    def locations(self):
-        response = self.client.get("/sitemap.xml")
+    def locs(self, path):
+        response = self.client.get(path)
         self.assertEqual(response.status_code, 200)
         tree = ElementTree.fromstring(response.content)
-        ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-        return [loc.text for loc in tree.iter(f"{ns}loc")]
+        return [loc.text for loc in tree.iter(f"{SITEMAP_NS}loc")]
+
+    def locations(self):
+        """Every URL of every sitemap the index lists."""
+        sections = self.locs("/sitemap.xml")
+        return [url for section in sections for url in self.locs(section)]
+
+    def test_the_index_lists_one_sitemap_per_kind_of_page(self):
+        self.assertEqual(
+            self.locs("/sitemap.xml"),
+            [f"http://testserver/sitemap-{section}.xml" for section in SITEMAPS],
+        )
+
+    def test_a_section_is_paged_at_its_limit(self):
+        with mock.patch.object(ClaimSitemap, "limit", 1):
+            cache.clear()
+            index = self.locs("/sitemap.xml")
+            self.assertIn("http://testserver/sitemap-claims.xml?p=2", index)
+            first = self.locs("/sitemap-claims.xml")
+            second = self.locs("/sitemap-claims.xml?p=2")
+        self.assertEqual(len(first), 1)
+        self.assertEqual(len(second), 1)
+        self.assertNotEqual(first, second)
 
     def test_lists_public_pages(self):
         locations = self.locations()

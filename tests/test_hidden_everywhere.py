@@ -47,6 +47,7 @@ from briefings.models import (
     Statement,
     Verdict,
 )
+from briefings.sitemaps import SITEMAPS
 from sco.models import (
     Meeting,
     MeetingKind,
@@ -485,6 +486,7 @@ class HiddenWorld:
             "/",
             "/feed.atom",
             "/sitemap.xml",
+            *(f"/sitemap-{section}.xml" for section in SITEMAPS),
             "/robots.txt",
             "/healthz",
             "/favicon.ico",
@@ -590,7 +592,7 @@ class HiddenEverywhereTests(HiddenWorld, TestCase):
         shown = {
             "/": self.briefing.title,
             "/feed.atom": self.briefing.get_absolute_url(),
-            "/sitemap.xml": self.claim.get_absolute_url(),
+            "/sitemap-claims.xml": self.claim.get_absolute_url(),
             "/sco/": self.summit.get_absolute_url(),
             "/search/?q=trade+double": self.claim.get_absolute_url(),
             self.article.get_absolute_url(): "trade will double",
@@ -655,7 +657,8 @@ class RegressionTests(HiddenWorld, TestCase):
             f"/api/v1/sco/meetings/?summit={slug}",
             f"/api/v1/sco/meetings/?participant={self.speaker.slug}",
             "/sco/",
-            "/sitemap.xml",
+            "/sitemap-events.xml",
+            "/sitemap-actors.xml",
         ):
             with self.subTest(path=path):
                 response = self.client.get(path)
@@ -700,7 +703,7 @@ class RegressionTests(HiddenWorld, TestCase):
             self.briefing.get_absolute_url(),
             self.article.get_absolute_url(),
             "/feed.atom",
-            "/sitemap.xml",
+            "/sitemap-claims.xml",
             "/search/?q=zanzibarquokka",
             f"/api/v1/claims/?article={self.article.slug}",
             f"/api/v1/articles/{self.article.slug}/annotations/",

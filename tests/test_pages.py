@@ -288,9 +288,10 @@ class QueryCountTests(TestCase):
 
     def test_actor_page(self):
         # actor + country; aliases; affiliations (none here, so no query for which of
-        # their organisations are public); claims made; claims about; briefings
+        # their organisations are public); claims made, claims about and briefings,
+        # each a count and a page
         self.assert_constant_queries(
-            6,
+            9,
             lambda briefing: Actor.objects.filter(briefings=briefing).first().get_absolute_url(),
         )
 
@@ -302,9 +303,10 @@ class QueryCountTests(TestCase):
         )
 
     def test_source_page(self):
-        # source + publisher; articles; claims channelled; claims evidenced
+        # source + publisher; articles (a count and a page); claims channelled and claims
+        # evidenced (a count each; none here, so no page query)
         self.assert_constant_queries(
-            4,
+            5,
             lambda briefing: (
                 Source.objects.filter(articles__briefings=briefing).get().get_absolute_url()
             ),

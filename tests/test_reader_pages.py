@@ -196,7 +196,7 @@ class IndexPageTests(TestCase):
         self.client.get("/events/")
         with self.assertNumQueries(0):
             self.assertContains(self.client.get("/events/"), self.event.name)
-        sitemap = self.client.get("/sitemap.xml").content.decode()
+        sitemap = self.client.get("/sitemap-pages.xml").content.decode()
         home = self.client.get("/").content.decode()
         for path in ("/actors/", "/articles/", "/sources/", "/events/"):
             with self.subTest(path=path):
@@ -284,3 +284,46 @@ class FaviconTests(TestCase):
         self.assertEqual(response["Content-Type"], "image/x-icon")
         self.assertEqual(response.content[:4], b"\x00\x00\x01\x00")
         self.assertContains(self.client.get("/"), 'rel="icon"')
+
+
+class ObjectPageListsTests(TestCase):
+    """An actor's, source's or event's page lists claims fifty at a time, each list alone."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.briefing = factories.published_briefing(claims=55, speakers=1)
+        cls.speaker = cls.briefing.key_claims.first().speaker
+        cls.event = factories.EventFactory()
+        Claim.objects.update(event=cls.event)
+
+    def setUp(self):
+        cache.clear()
+
+    def test_an_actors_claims_come_a_page_at_a_time(self):
+        url = self.speaker.get_absolute_url()
+        first = self.client.get(url).content.decode()
+        self.assertIn('<span class="count">55</span>', first)
+        # each claim is by and about the one speaker: 50 rows in each list
+        self.assertEqual(first.count('<article class="claim-row">'), 50 + 50)
+        self.assertIn("point 49 holds", first)
+        self.assertNotIn("point 54 holds", first)
+        self.assertIn('href="?said=2"', first)
+        second = self.client.get(url, {"said": 2}).content.decode()
+        self.assertEqual(second.count('<article class="claim-row">'), 5 + 50)
+        self.assertIn(f'href="{url}"', second)  # back to page 1 without ?said=1
+
+    def test_paging_one_list_keeps_the_others_place(self):
+        url = self.speaker.get_absolute_url()
+        page = self.client.get(url, {"said": 2, "about": 1}).content.decode()
+        self.assertIn('href="?said=2&amp;about=2"', page)  # next of "about" keeps "said"
+
+    def test_an_events_claims_come_a_page_at_a_time(self):
+        url = self.event.get_absolute_url()
+        first = self.client.get(url).content.decode()
+        self.assertIn('href="?claims=2"', first)
+        self.assertNotIn("point 54 holds", first)
+        self.assertIn("point 54 holds", self.client.get(url, {"claims": 2}).content.decode())
+
+    def test_a_page_past_the_end_shows_the_last(self):
+        response = self.client.get(self.speaker.get_absolute_url(), {"said": 99})
+        self.assertContains(response, "point 54 holds")
