@@ -71,12 +71,14 @@ class Plan:
     targets: list  # per pair of editors: [(kind, pk, API path), ...]
 
 
+@transaction.atomic
 def prepare(*, editors):
     """Make the run's accounts, tokens and draft targets; list what readers fetch."""
     run_id = uuid.uuid4().hex[:8]
-    editor, _ = User.objects.get_or_create(username=EDITOR_NAME, defaults={"is_staff": True})
+    editor, _ = User.objects.update_or_create(username=EDITOR_NAME, defaults={"is_staff": True})
     editor.groups.add(Group.objects.get(name="Editors"))
     reader, _ = User.objects.get_or_create(username=READER_NAME)
+    # Token access only: nobody signs in as these accounts.
     for user in (editor, reader):
         user.set_unusable_password()
         user.save()
