@@ -184,6 +184,10 @@ class SchemaCacheTests(TestCase):
         default = self.client.get("/api/schema/", {"format": "json"})
         odd = self.client.get("/api/schema/", {"format": "json", "lang": "zz", "version": "9"})
         self.assertEqual(odd.content, default.content)
+        indented = self.client.get(
+            "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json; indent=1"
+        )
+        self.assertEqual(indented.content, default.content)
         self.assertEqual(len(SchemaView.rendered), 1)
 
     def test_concurrent_first_requests_generate_once(self):

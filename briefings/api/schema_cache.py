@@ -30,13 +30,14 @@ class SchemaView(SpectacularAPIView):
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
-        # Unknown languages and versions fall back to the defaults, so the cache
-        # holds a bounded number of entries whatever clients send.
+        # Unknown languages and versions fall back to the defaults, and media type
+        # parameters (`; indent=…`) are ignored, so the cache holds a bounded
+        # number of entries whatever clients send.
         language = request.GET.get("lang")
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
         version = self.api_version or request.version or self._get_version_parameter(request)
-        key = (request.accepted_media_type, version, language, self.audience(request.user))
+        key = (request.accepted_renderer.media_type, version, language, self.audience(request.user))
         content, headers = self.rendered.get(key) or self.render(request, key, language)
         return HttpResponse(content, headers=headers)
 
@@ -66,7 +67,7 @@ class SchemaView(SpectacularAPIView):
                     self.schemas[key[1:]] = schema
                 response = Response(schema)
                 response.accepted_renderer = request.accepted_renderer
-                response.accepted_media_type = request.accepted_media_type
+                response.accepted_media_type = key[0]
                 response.renderer_context = self.get_renderer_context()
                 response.render()
                 headers = {
