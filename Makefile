@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format migrate seeds serve clean chromium
+.PHONY: run dev test install install-dev lint format migrate seeds serve clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,15 +28,28 @@ var/secret-key:
 	mkdir -p var
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
+# Everything a newcomer needs: the demo data and accounts, served as in production.
 run: install var/secret-key
-	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret-key)} $(MAKE) --no-print-directory serve
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret-key)} $(MAKE) --no-print-directory seeds serve
 
-serve:
+# The same data, served by Django's autoreloading development server with DEBUG on.
+dev: install var/secret-key
+	$(MAKE) --no-print-directory seeds
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+migrate:
 	$(BIN)/python manage.py migrate --noinput
+
+seeds: migrate
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py ensure_demo_accounts
+
+# Production-style: DEBUG off, hashed and compressed static files served by
+# WhiteNoise from var/static, gunicorn as configured in briefings/gunicorn.py.
+serve: export DEBUG := false
+serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn -c python:briefings.gunicorn briefings.wsgi
 
 lint: install-dev
 	$(BIN)/ruff format --check .

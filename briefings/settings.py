@@ -127,6 +127,9 @@ TEMPLATES = [
 ]
 
 # With no DATABASE_URL the site runs on SQLite in the git-ignored var/ folder.
+# Persistent connections rather than psycopg's pool: gunicorn's sync workers
+# serve one request at a time, so one kept connection per worker is all a pool
+# would give them, without its threads.
 (BASE_DIR / "var").mkdir(exist_ok=True)
 
 
@@ -190,8 +193,9 @@ STORAGES = {
         )
     },
 }
-# Tests and `make run` serve straight from the finders; no collectstatic step.
-WHITENOISE_USE_FINDERS = True
+# Hashed files are served from STATIC_ROOT as collectstatic left them (`make serve`
+# runs it); without the manifest (development, tests) straight from the app folders.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"

@@ -1,14 +1,16 @@
 """The OpenAPI schema: valid, warning-free, fully described, and true to the running API."""
 
 import io
+import threading
 import time
+from unittest import mock
 
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.test import TestCase
+from django.test import Client, TestCase
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
@@ -18,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from briefings.api.schema_cache import SchemaView, warm_schema_cache
 from tests import factories
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -143,3 +146,67 @@ class PathParameterTests(TestCase):
             tag for ops in schema["paths"].values() for op in ops.values() for tag in op["tags"]
         }
         self.assertTrue({"briefings", "claims", "actors", "sco"} <= tags, tags)
+
+
+class SchemaCacheTests(TestCase):
+    """The schema is generated once per process, then served from memory."""
+
+    def setUp(self):
+        SchemaView.schemas.clear()
+        SchemaView.rendered.clear()
+        generate = mock.patch.object(
+            SchemaGenerator, "get_schema", autospec=True, side_effect=SchemaGenerator.get_schema
+        )
+        self.generate = generate.start()
+        self.addCleanup(generate.stop)
+
+    def test_generated_once_for_both_formats(self):
+        first = self.client.get("/api/schema/", {"format": "json"})
+        yaml = self.client.get("/api/schema/")
+        again = self.client.get("/api/schema/", {"format": "json"})
+        self.assertEqual(self.generate.call_count, 1)
+        self.assertEqual(first["Content-Type"], "application/vnd.oai.openapi+json")
+        self.assertEqual(yaml["Content-Type"], "application/vnd.oai.openapi; charset=utf-8")
+        self.assertEqual(first["Content-Disposition"], 'inline; filename="Briefings API.json"')
+        self.assertEqual(again.content, first.content)
+        self.assertEqual(first.json()["openapi"], "3.0.3")
+        self.assertTrue(yaml.content.startswith(b"openapi: 3.0.3"))
+
+    def test_staff_get_their_own_schema(self):
+        reader = self.client.get("/api/schema/", {"format": "json"}).json()
+        self.client.force_login(factories.reviewer())
+        staff = self.client.get("/api/schema/", {"format": "json"}).json()
+        self.assertEqual(self.generate.call_count, 2)
+        self.assertNotIn("pending_change", reader["components"]["schemas"]["Claim"]["properties"])
+        self.assertIn("pending_change", staff["components"]["schemas"]["Claim"]["properties"])
+
+    def test_unknown_language_and_version_reuse_the_default(self):
+        default = self.client.get("/api/schema/", {"format": "json"})
+        odd = self.client.get("/api/schema/", {"format": "json", "lang": "zz", "version": "9"})
+        self.assertEqual(odd.content, default.content)
+        indented = self.client.get(
+            "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json; indent=1"
+        )
+        self.assertEqual(indented.content, default.content)
+        self.assertEqual(len(SchemaView.rendered), 1)
+
+    def test_concurrent_first_requests_generate_once(self):
+        results = []
+
+        def fetch():
+            results.append(Client().get("/api/schema/", {"format": "json"}).status_code)
+
+        threads = [threading.Thread(target=fetch) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(results, [200] * 4)
+        self.assertEqual(self.generate.call_count, 1)
+
+    def test_warming_fills_the_readers_cache(self):
+        warm_schema_cache()
+        self.client.get("/api/schema/")
+        self.client.get("/api/schema/", {"format": "json"})
+        self.assertEqual(self.generate.call_count, 1)
+        self.assertEqual(len(SchemaView.rendered), 2)

@@ -1,19 +1,29 @@
 """
 Set-up as a new developer meets it: `make test` on a machine without Chromium,
-and commands run by hand in a checkout after `make run`.
+and commands run by hand in a checkout after `make run`; and serving as
+production does, `make serve` with gunicorn.
 """
 
 import importlib.util
+import json
 import os
+import re
 import shutil
+import signal
+import socket
 import stat
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from unittest import mock
 
 from django.core.exceptions import ImproperlyConfigured
+from django.template import engines
+from django.template.loaders import cached
 from django.test import SimpleTestCase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,3 +130,126 @@ class ChromiumTargetTests(SimpleTestCase):
         result = self.make(CHROMIUM="/nonexistent/chromium", APT_GET=apt_get)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(calls.read_text().splitlines(), ["update -qq", "install -y -qq chromium"])
+
+
+class ProductionSettingsTests(SimpleTestCase):
+    def test_production_serves_collected_static_files(self):
+        settings = load_settings(SECRET_KEY="x")
+        self.assertTrue(settings.STATIC_MANIFEST)
+        self.assertFalse(settings.WHITENOISE_USE_FINDERS)
+        self.assertEqual(
+            settings.STORAGES["staticfiles"]["BACKEND"],
+            "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        )
+
+    def test_without_the_manifest_static_files_come_from_the_finders(self):
+        settings = load_settings(SECRET_KEY="x", STATIC_MANIFEST="false")
+        self.assertTrue(settings.WHITENOISE_USE_FINDERS)
+
+    def test_connections_persist(self):
+        settings = load_settings(SECRET_KEY="x", DATABASE_URL="postgres://u@db:5432/b")
+        self.assertEqual(settings.DATABASES["default"]["CONN_MAX_AGE"], 600)
+        self.assertTrue(settings.DATABASES["default"]["CONN_HEALTH_CHECKS"])
+
+    def test_templates_are_compiled_once(self):
+        # Django wraps the loaders in the cached loader when none are listed.
+        loader = engines["django"].engine.template_loaders[0]
+        self.assertIsInstance(loader, cached.Loader)
+
+
+def load_gunicorn_config(**environ):
+    """A fresh copy of briefings/gunicorn.py read under `environ` (and the test's settings)."""
+    spec = importlib.util.spec_from_file_location("_gunicorn_copy", ROOT / "briefings/gunicorn.py")
+    module = importlib.util.module_from_spec(spec)
+    with mock.patch.dict(os.environ, environ):
+        spec.loader.exec_module(module)
+    return module
+
+
+class GunicornConfigTests(SimpleTestCase):
+    def test_workers_and_address_come_from_the_environment(self):
+        config = load_gunicorn_config(WEB_CONCURRENCY="3", HOST="0.0.0.0", PORT="9000")
+        self.assertEqual((config.workers, config.bind), (3, "0.0.0.0:9000"))
+        self.assertEqual((config.worker_class, config.timeout), ("sync", 60))
+        self.assertIn("%(M)s", config.access_log_format)
+
+    def test_default_workers_follow_the_cores_within_a_cap(self):
+        with mock.patch("multiprocessing.cpu_count", return_value=2):
+            self.assertEqual(load_gunicorn_config(WEB_CONCURRENCY="").workers, 5)
+        with mock.patch("multiprocessing.cpu_count", return_value=64):
+            self.assertEqual(load_gunicorn_config(WEB_CONCURRENCY="").workers, 12)
+
+    def test_malformed_worker_count_is_named(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "WEB_CONCURRENCY must be an integer"):
+            load_gunicorn_config(WEB_CONCURRENCY="many")
+
+    def test_gunicorn_accepts_the_config(self):
+        result = subprocess.run(
+            [Path(sys.executable).parent / "gunicorn", "--check-config", "-c",
+             "python:briefings.gunicorn", "briefings.wsgi"],
+            cwd=ROOT, env={**os.environ, "SECRET_KEY": "x"}, capture_output=True, text=True,
+        )  # fmt: skip
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MakeServeTests(SimpleTestCase):
+    """`make serve` as production runs it: migrate, collectstatic, gunicorn."""
+
+    def test_serve_answers_with_debug_off_and_hashed_static_files(self):
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder)
+        port = free_port()
+        environ = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "SECRET_KEY": "x",
+            "DEBUG": "true",  # `make serve` turns it off whatever the shell says
+            "STATIC_MANIFEST": "",
+            "WEB_CONCURRENCY": "1",
+        }
+        environ.pop("REDIS_URL", None)
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "serve", f"VENV={Path(sys.executable).parent.parent}",
+             f"PORT={port}"],
+            cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        self.addCleanup(server.wait, timeout=30)
+        self.addCleanup(os.killpg, server.pid, signal.SIGTERM)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                    self.assertEqual(json.load(response), {"status": "ok", "database": "ok"})
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    self.fail(server.stdout.read().decode())
+                time.sleep(0.5)
+        with urllib.request.urlopen(base + "/", timeout=10) as response:
+            self.assertEqual(response.headers["Server"], "gunicorn")
+            stylesheet = re.search(
+                r'href="(/static/briefings/css/site\.\w+\.css)"', response.read().decode()
+            )
+        self.assertIsNotNone(stylesheet, "no hashed stylesheet")
+        request = urllib.request.Request(base + stylesheet[1], headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            self.assertEqual(response.headers["Content-Encoding"], "gzip")
+            self.assertIn("immutable", response.headers["Cache-Control"])
+        # DEBUG off: a missing page is the site's 404, not Django's debug page.
+        with self.assertRaises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "/no-such-page/", timeout=10)
+        self.assertEqual(missing.exception.code, 404)
+        self.assertNotIn(b"URLconf", missing.exception.read())
+        # The schema was rendered before the worker forked.
+        started = time.monotonic()
+        with urllib.request.urlopen(base + "/api/schema/?format=json", timeout=30) as response:
+            self.assertEqual(json.load(response)["openapi"], "3.0.3")
+        self.assertLess(time.monotonic() - started, 0.5)

@@ -4,10 +4,11 @@ schema with its Swagger UI and ReDoc pages (assets from drf-spectacular-sidecar)
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from briefings.api import schema, views  # noqa: F401  (schema registers extensions)
+from briefings.api.schema_cache import SchemaView
 from sco.api import views as sco_views
 
 app_name = "api"
@@ -27,7 +28,7 @@ router.register("sco/milestones", sco_views.MilestoneViewSet, basename="sco-mile
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(
         "redoc/",
