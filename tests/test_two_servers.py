@@ -1,5 +1,5 @@
 """
-Stateless app servers: two servers on different ports sharing one PostgreSQL
+Stateless app servers: two gunicorn servers on different ports sharing one PostgreSQL
 and one Redis behave as one site. What one server does (a publish, a
 throttled client's requests) the other sees at its next request, because
 sessions live in the database and the page cache, edit presence and throttle
@@ -73,9 +73,9 @@ class TwoServersTests(TransactionTestCase):
     def start_server(self, environ):
         port = free_port()
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "gunicorn", "-c", "python:briefings.gunicorn", "briefings.wsgi"],
             cwd=ROOT,
-            env=environ,
+            env={**environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

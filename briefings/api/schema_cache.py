@@ -24,6 +24,9 @@ class SchemaView(SpectacularAPIView):
     for one generation instead of each running their own.
     """
 
+    # Served from memory, so not worth a throttle; and warming it at start-up
+    # must not spend an anonymous client's allowance.
+    throttle_classes = []
     schemas = {}  # (version, language, audience) -> schema
     rendered = {}  # (media type, *schema key) -> (content, headers)
     lock = threading.Lock()
