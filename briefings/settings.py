@@ -6,6 +6,8 @@ start-up rather than falling back to a default.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +40,21 @@ def env_int(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from None
+
+
+def env_rate(name, default):
+    """A request rate such as "300/minute" (per second, minute, hour or day), or None for "off"."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.strip().lower() == "off":
+        return None
+    if not re.fullmatch(r"[1-9]\d*/(second|minute|hour|day)", value.strip()):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 300/minute (second, minute, hour or day) "
+            f"or off, got {value!r}."
+        )
+    return value.strip()
 
 
 def env_list(name, default):
@@ -92,6 +109,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "briefings",
     "sco",
 ]
@@ -103,9 +121,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "briefings.throttling.PageThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "briefings.urls"
@@ -164,6 +185,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Argon2 for new and changed passwords; older hashes still check and are
+# upgraded to Argon2 at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -200,11 +230,45 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "admin:login"
 
+# --- Abuse limits ---------------------------------------------------------------
+# One client identity (briefings.throttling.client_ip) serves the login lockout,
+# the API throttles and the page throttle. NUM_PROXIES is how many proxies that
+# append to X-Forwarded-For stand in front of the site: 0 ignores the header (a
+# client could write anything in it), 1 trusts the last entry, and so on.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured(f"NUM_PROXIES must be 0 or more, got {NUM_PROXIES}.")
+
+# Admin login (django-axes): LOGIN_FAILURE_LIMIT failed passwords for one user
+# name, or from one client, lock that name or client out for
+# LOGIN_COOLOFF_MINUTES; each try while locked starts the wait again. A good
+# login does not clear earlier failures: it would let one account's owner
+# reset the count against another name tried from the same address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "briefings.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "briefings.admin.lockout.lockout_response"
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be 1 or more.")
+
+# Reader pages, per client, counted in the default cache (shared through Redis
+# when REDIS_URL is set). Staff are never throttled; the API and the admin have
+# their own limits (REST_FRAMEWORK below, django-axes above).
+PAGE_THROTTLE_RATES = {
+    "page": env_rate("PAGE_RATE", "300/minute"),
+    "search": env_rate("SEARCH_RATE", "60/minute"),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "briefings.api.schema.AutoSchema",
     # Token first: an anonymous write then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "briefings.api.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": [
@@ -216,8 +280,16 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "600/minute")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "briefings.api.throttling.AnonThrottle",
+        "briefings.api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_ANON_RATE", "600/minute"),
+        "write": env_rate("API_WRITE_RATE", "120/minute"),
+        "token_failure": env_rate("API_AUTH_FAILURE_RATE", "10/minute"),
+    },
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
