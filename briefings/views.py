@@ -137,6 +137,14 @@ class PublicObjectMixin:
     def get_queryset(self):
         return self.visible(self.model)
 
+    def claims_in_text_order(self):
+        """Visible claims with their attribution, in the order their articles' texts give them."""
+        return claims_with_attribution(self.visible(Claim)).order_by("article", "start", "pk")
+
+    def newest_first(self, model):
+        """Visible briefings or articles, the latest published first."""
+        return self.visible(model).order_by("-published_at", "pk")
+
     def is_preview(self, obj):
         """True when a staff member is looking at something readers cannot see."""
         return self.can_preview and not type(obj).objects.public().filter(pk=obj.pk).exists()
@@ -305,7 +313,7 @@ class ActorDetailView(PublicObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         actor = self.object
-        claims = claims_with_attribution(self.visible(Claim))
+        claims = self.claims_in_text_order()
         public_actor_ids = set(
             self.visible(Actor)
             .filter(pk__in=[a.organisation_id for a in actor.affiliations.all()])
@@ -313,20 +321,13 @@ class ActorDetailView(PublicObjectMixin, DetailView):
         )
         request = self.request
         return super().get_context_data(
-            claims_made=page_of(
-                request, claims.filter(speaker=actor).order_by("article", "start", "pk"), "said"
-            ),
-            claims_about=page_of(
-                request,
-                claims.filter(actor_links__actor=actor).order_by("article", "start", "pk"),
-                "about",
-            ),
+            claims_made=page_of(request, claims.filter(speaker=actor), "said"),
+            claims_about=page_of(request, claims.filter(actor_links__actor=actor), "about"),
             briefings=page_of(
                 request,
-                self.visible(Briefing)
+                self.newest_first(Briefing)
                 .filter(actor_links__actor=actor)
-                .select_related("event")
-                .order_by("-published_at", "pk"),
+                .select_related("event"),
                 "briefings",
             ),
             public_actor_ids=public_actor_ids,
@@ -373,16 +374,11 @@ class SourceDetailView(PublicObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         source = self.object
-        claims = claims_with_attribution(self.visible(Claim)).order_by("article", "start", "pk")
+        claims = self.claims_in_text_order()
         request = self.request
         return super().get_context_data(
             articles=page_of(
-                request,
-                self.visible(Article)
-                .filter(source=source)
-                .defer("body")
-                .order_by("-published_at", "pk"),
-                "articles",
+                request, self.newest_first(Article).filter(source=source).defer("body"), "articles"
             ),
             claims_channelled=page_of(request, claims.filter(channel=source), "channelled"),
             claims_evidenced=page_of(
@@ -402,14 +398,11 @@ class EventDetailView(PublicObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         event = self.object
         request = self.request
-        claims = claims_with_attribution(self.visible(Claim).filter(event=event))
         return super().get_context_data(
             briefings=page_of(
-                request,
-                self.visible(Briefing).filter(event=event).order_by("-published_at", "pk"),
-                "briefings",
+                request, self.newest_first(Briefing).filter(event=event), "briefings"
             ),
-            claims=page_of(request, claims.order_by("article", "start", "pk"), "claims"),
+            claims=page_of(request, self.claims_in_text_order().filter(event=event), "claims"),
             object_feed_url=reverse("briefings:event-feed", args=[event.slug]),
             object_feed_title=f"new claims and briefings about {event.name}",
             **kwargs,
