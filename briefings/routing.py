@@ -24,7 +24,7 @@ def is_anonymous_read(request):
     return (
         request.method in SAFE_METHODS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
+        and "authorization" not in request.headers
         and not request.path.startswith("/admin/")
     )
 

@@ -38,7 +38,7 @@ def client_ip(request):
     """
     address = request.META.get("REMOTE_ADDR", "")
     proxies = settings.NUM_PROXIES
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = request.headers.get("x-forwarded-for", "")
     if proxies and forwarded:
         hops = forwarded.split(",")
         address = hops[-min(proxies, len(hops))].strip()

@@ -185,7 +185,7 @@ class SchemaCacheTests(TestCase):
         odd = self.client.get("/api/schema/", {"format": "json", "lang": "zz", "version": "9"})
         self.assertEqual(odd.content, default.content)
         indented = self.client.get(
-            "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json; indent=1"
+            "/api/schema/", headers={"accept": "application/vnd.oai.openapi+json; indent=1"}
         )
         self.assertEqual(indented.content, default.content)
         self.assertEqual(len(SchemaView.rendered), 1)

@@ -17,7 +17,7 @@ class ThrottledTokenAuthentication(TokenAuthentication):
     def authenticate(self, request):
         rate = api_settings.DEFAULT_THROTTLE_RATES.get("token_failure")
         # Requests without credentials cost nothing here.
-        if not rate or "HTTP_AUTHORIZATION" not in request.META:
+        if not rate or "authorization" not in request.headers:
             return super().authenticate(request)
         failures = RateWindow("token-failure", rate, client_ip(request))
         if failures.is_full():
