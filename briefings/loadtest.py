@@ -25,8 +25,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from briefings import editing
-from briefings.models import Actor, Briefing, Claim
-from sco.models import Summit
+from briefings.models import Actor, Briefing, Claim, Event
 
 REQUEST_TIMEOUT = 30
 EDITOR_NAME = "loadtest-editor"
@@ -119,8 +118,8 @@ def reader_paths():
         paths.append(claim.get_absolute_url())
     for actor in Actor.objects.visible_to(anonymous)[:10]:
         paths.append(actor.get_absolute_url())
-    for summit in Summit.objects.visible_to(anonymous)[:3]:
-        paths.append(summit.get_absolute_url())
+    for event in Event.objects.visible_to(anonymous)[:3]:
+        paths.append(event.get_absolute_url())
     return paths
 
 
