@@ -12,15 +12,17 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from briefings import services
+from briefings import article_files, services
 from briefings.history import m2m_targets
 from briefings.models import (
     Actor,
+    Article,
     AttributionKind,
     BriefingStatus,
     Claim,
     ClaimComment,
     QuoteType,
+    Source,
 )
 
 
@@ -277,3 +279,31 @@ class ClaimAnnotationForm(VersionedAdminForm):
         self.fields["start"].error_messages["required"] = "Select the text of the claim first."
         if self.instance.pk:
             self.fields["about"].initial = [link.actor for link in self.instance.actor_links.all()]
+
+
+class ArticleFileForm(forms.Form):
+    """An article file to import, and the source it came from where the file names none."""
+
+    file = forms.FileField(
+        help_text="A .txt file (first line the title, or a header block of “Title:”, “URL:”, "
+        "“Source:”, “Published:” lines and a blank line), a saved web page (.html) or a "
+        ".json object with title, url, source, published_at and body."
+    )
+    source = forms.ModelChoiceField(
+        Source.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Article._meta.get_field("source"), admin.site),
+        help_text="Leave empty to use the source the file names (created if new).",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > article_files.MAX_BYTES:
+            raise ValidationError(
+                f"{upload.name}: the file has {upload.size:,} bytes; "
+                f"the limit is {article_files.MAX_BYTES:,}."
+            )
+        try:
+            return article_files.read_article_file(upload.name, upload.read())
+        except article_files.ArticleFileError as error:
+            raise ValidationError(str(error)) from None

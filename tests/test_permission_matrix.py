@@ -7,10 +7,11 @@ readers see afterwards.
 
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from briefings import editing
-from briefings.models import Claim, ReviewStatus
+from briefings.models import Article, Claim, ReviewStatus
 from tests import factories
 from tests.change_control import (
     ANONYMOUS,
@@ -78,6 +79,8 @@ MATRIX = {
     "api_reorder_key_claims": (API_ANONYMOUS, (202, PENDING), (200, APPLIED)),
     "api_archive": (API_ANONYMOUS, (403, REFUSED), (200, ARCHIVED)),
     "api_import_reviewed_claims": (API_ANONYMOUS, (400, REFUSED), (201, ADDED)),
+    # An article imported from a file waits for a briefing to draw on it.
+    "admin_import_article_file": (LOGIN, (302, UNSEEN), (302, UNSEEN)),
     # Briefing change form and its key-claim inline.
     "briefing_form_lede": (LOGIN, (302, PENDING), (302, APPLIED)),
     "briefing_form_add_key_claim": (LOGIN, (302, PENDING), (302, APPLIED)),
@@ -480,6 +483,22 @@ class PermissionMatrixTests(ChangeControlTestCase):
             lambda: (self.public_briefing("imported") or {}).get("slug"),
             "imported",
             self.briefing,
+        )
+
+    def admin_import_article_file(self):
+        upload = SimpleUploadedFile("new.txt", b"Title: Imported\nSource: Wire\n\nA new text.\n")
+        url = reverse("admin:briefings_article_import_file")
+
+        def seen():
+            response = self.reader.get(reverse("api:article-list"))
+            return sorted(item["slug"] for item in response.json()["results"])
+
+        return Step(
+            lambda: self.client.post(url, {"file": upload}),
+            seen,
+            None,
+            self.briefing,
+            stored=Article.objects.filter(title="Imported").exists,
         )
 
     # Briefing change form ----------------------------------------------------------------

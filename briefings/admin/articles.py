@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -22,9 +23,8 @@ from briefings.admin.base import (
     refusal_errors,
 )
 from briefings.annotate import VERDICT_MARKERS, workspace_html
-from briefings.forms import (
-    ClaimAnnotationForm,
-)
+from briefings.article_files import ArticleFileError, article_import
+from briefings.forms import ArticleFileForm, ClaimAnnotationForm
 from briefings.models import (
     Article,
     Claim,
@@ -62,6 +62,14 @@ def claim_payload(claim):
         "pending": getattr(claim, "has_pending", False),
         "admin_url": reverse("admin:briefings_claim_change", args=[claim.pk]),
     }
+
+
+def duplicate_message(error):
+    """The import error, with a link to the stored article when the file is a copy of one."""
+    if error.duplicate is None:
+        return str(error)
+    url = reverse("admin:briefings_article_change", args=[error.duplicate.pk])
+    return format_html('{} <a href="{}">Open it</a>.', str(error), url)
 
 
 @admin.register(Article)
@@ -133,6 +141,11 @@ class ArticleAdmin(VersionedAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
+                "import-file/",
+                self.admin_site.admin_view(self.import_file_view),
+                name="{}_{}_import_file".format(*info),
+            ),
+            path(
                 "<path:object_id>/claims/save/",
                 self.admin_site.admin_view(self.claim_save_view),
                 name="{}_{}_claim_save".format(*info),
@@ -144,6 +157,36 @@ class ArticleAdmin(VersionedAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def import_file_view(self, request):
+        """Create an article from an uploaded file and open its workspace."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleFileForm(request.POST or None, request.FILES or None)
+        if form.is_valid():
+            try:
+                article = article_import(
+                    document=form.cleaned_data["file"],
+                    source=form.cleaned_data["source"],
+                    by=request.user,
+                )
+            except ArticleFileError as error:
+                form.add_error("file", duplicate_message(error))
+            else:
+                messages.success(
+                    request, f"Imported “{article.title}”: mark its claims in the text below."
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:briefings_article_change", args=[article.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import an article from a file",
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/briefings/article/import_file.html", context)
 
     def save_model(self, request, obj, form, change):
         # A revert re-anchors a restored text itself (services.history_revert).
