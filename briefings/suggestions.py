@@ -46,15 +46,31 @@ def similarity(a, b):
     return SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
 
 
+def speakers_of(found):
+    """
+    The stored actor of each found item, by index: the finder's actor key (a
+    slug) where it gives one, else an actor whose name or an alias is the
+    speaker's name, in any case.
+    """
+    slugs = {item.get("actor") for item in found} - {None, ""}
+    by_slug = {actor.slug: actor for actor in Actor.objects.filter(slug__in=slugs)}
+    names = [item["speaker"] for item in found if item.get("actor") not in by_slug]
+    by_name = actors_by_name(names)
+    return [
+        by_slug.get(item.get("actor")) or by_name.get(item["speaker"].casefold())
+        for item in found
+    ]
+
+
 def actors_by_name(names):
     """Stored actors whose name or an alias is one of `names`, by the lower-cased name."""
     lowered = {name.casefold() for name in names if name}
     found = {}
+    if not lowered:
+        return found
     query = Q()
     for name in lowered:
         query |= Q(name__iexact=name)
-    if not lowered:
-        return found
     for actor in Actor.objects.filter(query):
         found.setdefault(actor.name.casefold(), actor)
     aliases = Q()
@@ -70,7 +86,7 @@ def actors_by_name(names):
 def suggestions_store(*, article, found):
     """
     Store what the finder found in `article` (dicts with speaker, start, end,
-    quote, cue, quote_type and optionally channel), skipping spans that
+    quote, cue, quote_type and optionally actor and channel), skipping spans that
     already hold a claim or a suggestion, open or decided. Return the new ones.
     """
     taken = set(
@@ -80,20 +96,19 @@ def suggestions_store(*, article, found):
     for item in fresh:
         if article.body[item["start"] : item["end"]] != item["quote"]:
             raise ValueError(f"The suggestion at {item['start']}–{item['end']} misquotes the text.")
-    actors = actors_by_name(item["speaker"] for item in fresh)
     suggestions = [
         Suggestion(
             article=article,
             start=item["start"],
             end=item["end"],
             quote=item["quote"],
-            speaker=actors.get(item["speaker"].casefold()),
+            speaker=speaker,
             speaker_name=item["speaker"],
             cue=item.get("cue", ""),
             quote_type=item["quote_type"],
             channel_name=item.get("channel") or "",
         )
-        for item in fresh
+        for item, speaker in zip(fresh, speakers_of(fresh), strict=True)
     ]
     link_similar_claims(article, suggestions)
     return Suggestion.objects.bulk_create(suggestions)
@@ -132,13 +147,14 @@ def _decide(suggestion, by, status):
 
 
 @transaction.atomic
-def suggestion_accept(*, suggestion, by, data=None, same_statement=False):
+def suggestion_accept(*, suggestion, by, data=None, same_statement=False, new_actor_kind=""):
     """
     Make the suggestion a claim (unreviewed, like any new claim), with the
     editor's changes in `data`. A claim already on the same span is taken
-    instead of a second one. With `same_statement`, the claim and the
-    suggestion's similar claim become appearances of one statement.
-    Return the claim.
+    instead of a second one. A speaker the text names but no actor is, is
+    created as a new actor of `new_actor_kind`. With `same_statement`, the
+    claim and the suggestion's similar claim become appearances of one
+    statement. Return the claim.
     """
     stored = _decide(suggestion, by, SuggestionStatus.ACCEPTED)
     claim = (
@@ -158,6 +174,8 @@ def suggestion_accept(*, suggestion, by, data=None, same_statement=False):
             "claim_type": ClaimType.POSITION,
             **(data or {}),
         }
+        if values["speaker"] is None and new_actor_kind:
+            values["speaker"] = actor_create(name=stored.speaker_name, kind=new_actor_kind, by=by)
         if values["speaker"] is None:
             raise ValidationError(
                 {"speaker": f"“{stored.speaker_name}” is not a stored actor: choose or create one."}
@@ -168,6 +186,18 @@ def suggestion_accept(*, suggestion, by, data=None, same_statement=False):
     stored.claim = claim
     stored.save()
     return claim
+
+
+def actor_create(*, name, kind, by):
+    from briefings.api.serializers import unique_slug
+
+    if not by.has_perm("briefings.add_actor"):
+        raise PermissionDenied("You do not have permission to add actors.")
+    actor = Actor(slug=unique_slug(Actor, name), name=name, kind=kind)
+    actor.full_clean()
+    actor._history_user = by
+    actor.save()
+    return actor
 
 
 @transaction.atomic

@@ -60,6 +60,10 @@ class StoreTests(SuggestionTestCase):
         self.assertEqual((direct.speaker, reported.speaker), (self.peskov, self.kremlin))
         self.assertEqual(direct.status, SuggestionStatus.OPEN)
 
+    def test_the_finders_actor_key_wins_over_the_name(self):
+        (suggestion,) = self.store({**self.direct, "speaker": "he", "actor": self.peskov.slug})
+        self.assertEqual(suggestion.speaker, self.peskov)
+
     def test_an_unknown_speaker_is_kept_by_name_for_a_new_actor(self):
         (suggestion,) = self.store({**self.direct, "speaker": "Yuri Ushakov"})
         self.assertIsNone(suggestion.speaker)
@@ -132,6 +136,14 @@ class DecideTests(SuggestionTestCase):
             suggestion=suggestion, by=self.editor, data={"speaker": ushakov}
         )
         self.assertEqual(claim.speaker, ushakov)
+
+    def test_a_new_speaker_can_be_created_as_a_new_actor(self):
+        (suggestion,) = self.store({**self.direct, "speaker": "Yuri Ushakov"})
+        claim = suggestions.suggestion_accept(
+            suggestion=suggestion, by=self.editor, new_actor_kind="person"
+        )
+        self.assertEqual((claim.speaker.name, claim.speaker.kind), ("Yuri Ushakov", "person"))
+        self.assertEqual(claim.speaker.slug, "yuri-ushakov")
 
     def test_only_those_who_may_add_claims_decide(self):
         (suggestion,) = self.store(self.direct)
