@@ -57,8 +57,7 @@ def speakers_of(found):
     names = [item["speaker"] for item in found if item.get("actor") not in by_slug]
     by_name = actors_by_name(names)
     return [
-        by_slug.get(item.get("actor")) or by_name.get(item["speaker"].casefold())
-        for item in found
+        by_slug.get(item.get("actor")) or by_name.get(item["speaker"].casefold()) for item in found
     ]
 
 

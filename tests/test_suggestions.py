@@ -5,7 +5,10 @@ statement in another article.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from briefings import suggestions
 from briefings.models import (
@@ -206,3 +209,103 @@ class SameStatementTests(SuggestionTestCase):
         public.refresh_from_db()
         self.assertIsNone(public.statement)
         self.assertTrue(PendingChange.objects.filter(claim=public).exists())
+
+
+class WorkspaceTests(SuggestionTestCase):
+    """The workspace lists open suggestions; one form accepts or rejects the selected ones."""
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+        self.direct_row, self.reported_row = self.store(
+            {**self.direct, "speaker": "Yuri Ushakov"}, self.reported
+        )
+
+    def page(self):
+        return self.client.get(reverse("admin:briefings_article_change", args=[self.article.pk]))
+
+    def post(self, decision, rows):
+        """The workspace's form as shown, with `rows` (suggestion -> changed fields) selected."""
+        data = {
+            "suggestion-TOTAL_FORMS": 2,
+            "suggestion-INITIAL_FORMS": 2,
+            "decision": decision,
+        }
+        for index, suggestion in enumerate((self.direct_row, self.reported_row)):
+            fields = {
+                "suggestion": suggestion.pk,
+                "speaker": suggestion.speaker_id or "",
+                "cue": suggestion.cue,
+                "quote_type": suggestion.quote_type,
+                **rows.get(suggestion, {}),
+            }
+            if suggestion in rows:
+                fields["selected"] = "on"
+            data.update({f"suggestion-{index}-{name}": value for name, value in fields.items()})
+        url = reverse("admin:briefings_article_suggestions_decide", args=[self.article.pk])
+        return self.client.post(url, data, follow=True)
+
+    def test_open_suggestions_are_shown_beside_the_text(self):
+        response = self.page()
+        self.assertContains(response, "Suggested claims (2)")
+        self.assertContains(response, "<strong>New:</strong> Yuri Ushakov")
+        self.assertContains(response, "the talks were useful")
+
+    def test_the_page_makes_no_query_per_suggestion(self):
+        self.page()  # warm the per-process caches
+        with CaptureQueriesContext(connection) as few:
+            self.page()
+        self.store(
+            *(
+                {**self.direct, "start": n, "end": n + 5, "quote": BODY[n : n + 5]}
+                for n in range(30, 40)
+            )
+        )
+        with CaptureQueriesContext(connection) as many:
+            self.assertContains(self.page(), "Suggested claims (12)")
+        self.assertEqual(len(many), len(few))
+
+    def test_accepting_several_with_edits(self):
+        response = self.post(
+            "accept",
+            {
+                self.direct_row: {"new_actor_kind": "person"},
+                self.reported_row: {"cue": "said", "quote_type": "mixed"},
+            },
+        )
+        self.assertContains(response, "Accepted 2 suggestions as unreviewed claims.")
+        claims = {claim.quote: claim for claim in Claim.objects.select_related("speaker")}
+        self.assertEqual(claims["We will deepen cooperation"].speaker.name, "Yuri Ushakov")
+        edited = claims["the talks were useful"]
+        self.assertEqual(
+            (edited.cue, edited.quote_type, edited.speaker), ("said", "mixed", self.kremlin)
+        )
+        self.assertContains(response, "Suggested claims (0)")
+
+    def test_one_refusal_stops_no_other(self):
+        response = self.post("accept", {self.direct_row: {}, self.reported_row: {}})
+        self.assertContains(response, "Accepted 1 suggestion as unreviewed claims.")
+        self.assertContains(response, "“Yuri Ushakov” is not a stored actor")
+        self.direct_row.refresh_from_db()
+        self.assertEqual(self.direct_row.status, SuggestionStatus.OPEN)
+
+    def test_rejecting(self):
+        response = self.post("reject", {self.reported_row: {}})
+        self.assertContains(response, "Rejected 1 suggestion.")
+        self.reported_row.refresh_from_db()
+        self.assertEqual(self.reported_row.status, SuggestionStatus.REJECTED)
+        self.assertFalse(Claim.objects.exists())
+
+    def test_a_broken_form_changes_nothing(self):
+        url = reverse("admin:briefings_article_suggestions_decide", args=[self.article.pk])
+        response = self.client.post(url, {"decision": "accept"}, follow=True)
+        self.assertContains(response, "Nothing was changed")
+        self.assertFalse(Claim.objects.exists())
+
+    def test_who_may_decide(self):
+        url = reverse("admin:briefings_article_suggestions_decide", args=[self.article.pk])
+        self.client.force_login(factories.UserFactory(is_staff=True))
+        self.assertEqual(self.client.post(url, {"decision": "accept"}).status_code, 403)
+        self.client.logout()
+        self.assertIn(reverse("admin:login"), self.client.post(url).url)
+        self.client.force_login(self.editor)
+        self.assertEqual(self.client.get(url).status_code, 405)

@@ -22,6 +22,7 @@ from briefings.admin.base import (
     orphan_message,
     refusal_errors,
 )
+from briefings.admin.suggestions import SuggestionsAdminMixin, suggestions_context
 from briefings.annotate import VERDICT_MARKERS, workspace_html
 from briefings.article_files import ArticleFileError, article_import
 from briefings.forms import ArticleFileForm, ClaimAnnotationForm
@@ -73,7 +74,7 @@ def duplicate_message(error):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedAdmin):
+class ArticleAdmin(SuggestionsAdminMixin, VersionedAdmin):
     change_form_template = "admin/briefings/article/change_form.html"
     list_display = ["title", "source", "published_at", "language", "claim_count", "orphan_count"]
     list_filter = ["source__kind", "language", "published_at"]
@@ -155,6 +156,7 @@ class ArticleAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.claim_retire_view),
                 name="{}_{}_claim_retire".format(*info),
             ),
+            *self.suggestion_urls(),
             *super().get_urls(),
         ]
 
@@ -242,6 +244,7 @@ class ArticleAdmin(VersionedAdmin):
             claim_form = ClaimAnnotationForm(auto_id="claim_%s")
             context.update(self.workspace_context(request, obj, self.workspace_claims(obj)))
             context["claim_form"] = claim_form
+            context.update(suggestions_context(request, obj))
             context["media"] = context["media"] + claim_form.media
         return super().render_change_form(request, context, add, change, form_url, obj)
 
