@@ -36,13 +36,13 @@ PARTICIPLE = r"adding|saying|noting|stressing|warning|arguing"
 VIEW = r"[Ii]n (?:his|her|their|its) view"
 
 CUE = re.compile(
-    rf"(?<![\w-])(?:"
+    rf"(?:(?<=, )(?P<participle>{PARTICIPLE}) that"
+    rf"|(?<![\w-])(?:"
     rf"(?P<passive>{PASSIVE})"
     rf"|(?P<according>{ACCORDING})"
-    rf"|, (?P<participle>{PARTICIPLE}) that"
     rf"|(?P<view>{VIEW})"
     rf"|{AUXILIARY}(?:(?P<speech>{SPEECH})|(?P<perceive>{PERCEIVE})|(?P<label>{LABEL}))"
-    rf")(?![\w-])"
+    rf"))(?![\w-])"
 )
 
 # Verbs of belief that need "as" to attribute ("sees X as Y"; "sees" alone is not a claim).

@@ -34,6 +34,8 @@ ASIDE = {
 }  # fmt: skip
 # Cues whose words come before them: they end the words of a cue earlier in the sentence.
 AFTERWARDS = {"post", "inverted", "according_post", "participle"}
+SUBORDINATE = ("as ", "while ", "which ", "who ", "because ", "although ", "but ", "and ", "after ")
+SUBORDINATE += ("adding ", "saying ", "noting ", "stressing ", "warning ", "arguing ")
 AUDIENCES = {"reporters", "journalists", "the press", "a news conference", "a briefing"}
 
 
@@ -78,6 +80,7 @@ class Candidate:
     channel: str = ""
     is_label: bool = False
     is_document: bool = False
+    coordinated: bool = False  # joined to the cue before by "and"
 
 
 class Finder:
@@ -107,10 +110,11 @@ class Finder:
         bound = lo
         for m in CUE.finditer(self.masked, lo, sentence.end):
             candidate = self._candidate(m, sentence, lo, bound, candidates)
+            bound = m.end()
             if candidate:
                 candidates.append(candidate)
                 self.speakers.record(candidate.speakers)
-            bound = m.end()
+                bound = max(bound, candidate.start)
         self._cut(candidates, sentence)
         candidates = self._fold_channels(candidates)
         suggestions = []
@@ -152,7 +156,9 @@ class Finder:
             elif "\x00" not in after:
                 return None
         speakers = self._speakers(phrase, at, coordinated, earlier)
-        return Candidate(kind, cue, at, start, sentence.end, speakers, is_label=kind == "label")
+        candidate = Candidate(kind, cue, at, start, sentence.end, speakers, is_label=kind == "label")
+        candidate.coordinated = coordinated
+        return candidate
 
     def _speech(self, m, sentence, lo, bound, earlier):
         verb = m.group("speech")
@@ -172,9 +178,10 @@ class Finder:
             cue = self.text[m.start() : that.end()].strip()
             phrase, at, coordinated = self._phrase_before(bound, m.start(), walk=True)
             speakers = self._speakers(phrase, at, coordinated, earlier)
-            return Candidate(
-                "pre", cue, at, that.end(), sentence.end, speakers, channel or channel_in(adjunct)
-            )
+            channel = channel or channel_in(adjunct)
+            candidate = Candidate("pre", cue, at, that.end(), sentence.end, speakers, channel)
+            candidate.coordinated = coordinated
+            return candidate
         adjunct = AFTER_VERB.match(self.masked, after_start, sentence.end)
         rest = self.masked[adjunct.end() : sentence.end]
         cue = self.text[m.start() : adjunct.end()].strip()
@@ -188,20 +195,25 @@ class Finder:
             return Candidate("inverted", cue, m.start(), lo, m.start(), speakers, channel)
         if not rest.strip(" .") or rest.lstrip().startswith((",", ";")):
             speakers = self.speakers.resolve(near, self.text[lo:near_at])
-            if words_before >= 3:
+            after = rest.lstrip(" ,;")
+            if "\x00" not in before and words_before <= 4 and count_words(after) > words_before and not after.startswith(
+                SUBORDINATE
+            ):
+                # "By that measure, he said, Astana will …": the words follow the aside.
+                start = adjunct.end() + len(rest) - len(after)
+                return Candidate("pre", cue, near_at, start, sentence.end, speakers, channel)
+            if words_before:
                 return Candidate("post", cue, near_at, lo, near_at, speakers, channel)
-            # "By that measure, he said, Astana will …": the words follow the aside.
-            comma = self.masked.find(",", adjunct.end(), sentence.end)
-            if comma < 0 or count_words(self.masked[comma : sentence.end]) < 3:
-                return None
-            return Candidate("pre", cue, near_at, comma + 1, sentence.end, speakers, channel)
+            return None
         if rest.lstrip().startswith(":"):
             start = self.masked.find(":", adjunct.end()) + 1
         else:
             start = adjunct.end()
         phrase, at, coordinated = self._phrase_before(bound, m.start(), walk=True)
         speakers = self._speakers(phrase, at, coordinated, earlier)
-        return Candidate("pre", cue, at, start, sentence.end, speakers, channel)
+        candidate = Candidate("pre", cue, at, start, sentence.end, speakers, channel)
+        candidate.coordinated = coordinated
+        return candidate
 
     def _according(self, m, sentence, lo, earlier):
         cue = m.group("according")
@@ -241,11 +253,13 @@ class Finder:
             first = words[0].lower()
             coordinated = first == "and" or words[-1].lower() == "and"
             if coordinated and words[-1].lower() == "and":
-                return "", start, True
+                return "", start + segment.rfind("and"), True
             is_first = n == len(segments) - 1
             if walk and not is_first and first in ASIDE and n < 3:
                 continue
             offset = len(segment) - len(segment.lstrip())
+            if first == "that":
+                offset += segment.lstrip().find(" ") + 1
             return self.text[start + offset : end].strip(), start + offset, coordinated
         return "", at, False
 
@@ -260,16 +274,12 @@ class Finder:
             if candidate.kind in AFTERWARDS or candidate.kind == "inverted":
                 continue
             for later in candidates[n + 1 :]:
-                starts_afresh = later.kind in AFTERWARDS or self._coordinated(later)
+                starts_afresh = later.kind in AFTERWARDS or later.coordinated
                 if starts_afresh and candidate.start < later.lead < candidate.end:
                     candidate.end = later.lead
             stop = re.search(r", but |; ", self.masked[candidate.start : candidate.end])
             if stop:
                 candidate.end = candidate.start + stop.start()
-
-    def _coordinated(self, candidate):
-        before = self.masked[max(0, candidate.lead - 6) : candidate.lead + 4].lower()
-        return bool(re.search(r"\band\b", before))
 
     def _fold_channels(self, candidates):
         """A cue after words another cue already attributes names that cue's channel."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from briefings.suggesting.directory import normalise
 
-PRONOUNS = {"he": "person", "she": "person", "it": "other"}
+PRONOUNS = {"he": "person", "she": "person", "it": "other", "his": "person", "her": "person"}
+PRONOUNS |= {"its": "other"}
 POSSESSIVES = {"his", "her", "its", "their"}
 # Words that head an unnamed speaker: "Indian officials", "analysts", "a senior official".
 GENERIC = {
@@ -62,7 +63,10 @@ class Speakers:
     def __init__(self, text, directory):
         self.directory = directory
         self.said = []  # speakers in the order their claims were found
-        self.names = [self._name_in(run) for run in NAME_RUN.findall(normalise(text))]
+        text = normalise(text)
+        self.names = [self._name_in(run) for run in NAME_RUN.findall(text)]
+        # Capitalised words seen mid-sentence: names, not words capitalised as a sentence opens.
+        self.proper = set(re.findall(r"(?<=[a-z,] )[A-Z][\w'-]*", text))
 
     def known(self, actor):
         return Speaker(actor.name, actor.key, actor.is_person)
@@ -94,16 +98,23 @@ class Speakers:
             country = actor and self.directory.get(actor.country)
             return [self.known(country)] if country else []
         matches = self.directory.find(text)
+        if not matches and lower[-1] in NAMEABLE_GENERIC:
+            kept = [w for w, low in zip(words, lower, strict=True) if low not in ARTICLES]
+            return [Speaker(" ".join(kept).capitalize(), is_person=False)]
+        head = re.match(r"(.+?)\s+(?:of|in|at|from|for|with)\s", text)
+        if head and not (len(matches) == 1 and matches[0].end - matches[0].start == len(text)):
+            # "Alexander Gabuev of the Carnegie Center", "Nobody in Astana": the head speaks.
+            return self.resolve(head.group(1), context)
         name = self._trailing_name(text, matches)
         if name:
-            return [Speaker(self._fullest(name))]
+            name = self._fullest(name)
+            if " " in name or name.isupper() or name in self.proper:
+                return [Speaker(name)]
+            return []
         if matches:
             return self._matched(text, matches)
         if lower[0] == "the" and len(words) <= 3:
             return self._by_role(lower[1:])
-        if lower[-1] in NAMEABLE_GENERIC:
-            kept = [w for w, low in zip(words, lower, strict=True) if low not in ARTICLES]
-            return [Speaker(" ".join(kept).capitalize(), is_person=False)]
         return []
 
     def _pronoun(self, pronoun, context):
@@ -158,7 +169,7 @@ class Speakers:
 
     @staticmethod
     def _strip_titles(run):
-        words = run.split()
+        words = re.sub(r"^'s?\s*", "", run.strip()).split()
         while words and bare(words[0]) in TITLE_WORDS:
             words.pop(0)
         while words and words[-1].lower() in TITLE_WORDS:
