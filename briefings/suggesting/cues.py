@@ -26,7 +26,7 @@ SPEECH = (
     r"warned|warns|announced|announces|argued|argues|argue|insisted|insists|claimed|claims|"
     r"wrote|writes|explained|explains|emphasi[sz]ed|emphasi[sz]es|reported|confirmed|"
     r"confirms|declared|declares|believes|believe|reiterated|underlined|acknowledged|"
-    r"(?:is|are|was|were) convinced|pointed out"
+    r"(?:is|are|was|were) convinced|pointed out|urged|urges|called on|calls on"
 )
 PERCEIVE = r"perceives|perceive|sees|see|views|view|considers|consider|regards|regard"
 LABEL = r"labell?ed|labels|described|describes|called|calls|branded|brands|dubbed"
@@ -55,11 +55,11 @@ BEFORE_THAT = re.compile(
 )
 # What may follow a verb and still leave the speaker's words before it: "said on Monday".
 AFTER_VERB = re.compile(
-    r"(?:\s+(?:on \w+|last \w+|this \w+|earlier|later|in a [\w-]+(?: [\w-]+)?|"
+    r"(?:\s+(?:on \w+|last \w+|this \w+|earlier|later|in (?:an?|his|her|its|their) [\w-]+(?: [\w-]+)?|"
     r"in an? [\w-]+ with [^,.;]+|at an? [\w ]+|after [^,.;]+|before [^,.;]+))*"
 )
 # The object of "told": the audience or outlet ("told reporters", "told Sputnik").
-TOLD_OBJECT = re.compile(r"\s+(?P<object>[^,.;:“”\"\x00]{1,60}?)(?=\s+that\b|[,.;:]|\s*$)")
+TOLD_OBJECT = re.compile(r"\s+(?P<object>[^,.;:“”\"\x00]{1,120}?)(?=\s+that\b|[,.;:]|\s*$)")
 
 # An attribution to a document names a channel; its publisher speaks.
 DOCUMENT = re.compile(

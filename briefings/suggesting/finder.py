@@ -34,6 +34,8 @@ ASIDE = {
 }  # fmt: skip
 # Cues whose words come before them: they end the words of a cue earlier in the sentence.
 AFTERWARDS = {"post", "inverted", "according_post", "participle"}
+CONJUNCTIONS = {"and", "but", "although", "though", "while", "whereas"}
+SUBJECT = re.compile(r"\s*((?:[Tt]he\s+)?(?:[A-Z][\w'’.-]*\s*)+)")
 SUBORDINATE = ("as ", "while ", "which ", "who ", "because ", "although ", "but ", "and ", "after ")
 SUBORDINATE += ("adding ", "saying ", "noting ", "stressing ", "warning ", "arguing ")
 AUDIENCES = {"reporters", "journalists", "the press", "a news conference", "a briefing"}
@@ -141,7 +143,6 @@ class Finder:
             speakers = self.speakers.resolve(verb.split()[1])
             start = self.masked.find(",", m.end(), sentence.end)
             return Candidate(kind, verb, m.start(), start + 1, sentence.end, speakers)
-        phrase, at, coordinated = self._phrase_before(bound, m.start(), walk=True)
         cue = self.text[m.start() : m.end()]
         if kind == "speech":
             return self._speech(m, sentence, lo, bound, earlier)
@@ -155,7 +156,8 @@ class Finder:
                 cue += " for"
             elif "\x00" not in after:
                 return None
-        speakers = self._speakers(phrase, at, coordinated, earlier)
+        options = self._phrases_before(bound, m.start(), walk=True)
+        speakers, at, coordinated = self._speakers(options, earlier)
         candidate = Candidate(kind, cue, at, start, sentence.end, speakers, is_label=kind == "label")
         candidate.coordinated = coordinated
         return candidate
@@ -172,12 +174,12 @@ class Finder:
                     channel = audience
                 after_start = told.end()
         that = BEFORE_THAT.match(self.masked, after_start, sentence.end)
-        near, near_at, coordinated = self._phrase_before(bound, m.start(), walk=False)
+        [(near, near_at, _)] = self._phrases_before(bound, m.start(), walk=False)
         if that:
             adjunct = that["adjunct"]
             cue = self.text[m.start() : that.end()].strip()
-            phrase, at, coordinated = self._phrase_before(bound, m.start(), walk=True)
-            speakers = self._speakers(phrase, at, coordinated, earlier)
+            options = self._phrases_before(bound, m.start(), walk=True)
+            speakers, at, coordinated = self._speakers(options, earlier)
             channel = channel or channel_in(adjunct)
             candidate = Candidate("pre", cue, at, that.end(), sentence.end, speakers, channel)
             candidate.coordinated = coordinated
@@ -209,8 +211,8 @@ class Finder:
             start = self.masked.find(":", adjunct.end()) + 1
         else:
             start = adjunct.end()
-        phrase, at, coordinated = self._phrase_before(bound, m.start(), walk=True)
-        speakers = self._speakers(phrase, at, coordinated, earlier)
+        options = self._phrases_before(bound, m.start(), walk=True)
+        speakers, at, coordinated = self._speakers(options, earlier)
         candidate = Candidate("pre", cue, at, start, sentence.end, speakers, channel)
         candidate.coordinated = coordinated
         return candidate
@@ -239,34 +241,53 @@ class Finder:
         candidate.is_document = is_document
         return candidate
 
-    def _phrase_before(self, bound, at, walk):
-        """The segment before a cue that names its speaker; with walk, skip asides before it."""
+    def _phrases_before(self, bound, at, walk):
+        """The segments before a cue that may name its speaker, nearest first.
+
+        Each is (phrase, lead, coordinated): lead is where the attribution begins,
+        coordinated whether a conjunction joins it to what comes before ("and said",
+        "although he said"). With walk, asides between speaker and verb are passed
+        over ("Wang Yi, for his part, said").
+        """
         segments = [
             (m.start() + bound, m.end() + bound)
             for m in re.finditer(r"[^,;:()“”\"\x00]+", self.masked[bound:at])
         ]
-        for n, (start, end) in enumerate(reversed(segments)):
+        options = []
+        for n, (start, end) in enumerate(reversed(segments[-4:])):
             segment = self.masked[start:end]
             words = segment.split()
             if not words:
                 continue
-            first = words[0].lower()
-            coordinated = first == "and" or words[-1].lower() == "and"
-            if coordinated and words[-1].lower() == "and":
-                return "", start + segment.rfind("and"), True
-            is_first = n == len(segments) - 1
-            if walk and not is_first and first in ASIDE and n < 3:
+            first, last = words[0].lower(), words[-1].lower()
+            lead = start + len(segment) - len(segment.lstrip())
+            if last in CONJUNCTIONS:
+                # "Putin thanked him but said …": the verb shares the sentence's subject.
+                lead = start + len(segment.rstrip()) - len(last)
+                subject = SUBJECT.match(self.text, start, lead)
+                return options + [(subject.group(1).strip() if subject else "", lead, True)]
+            coordinated = first in CONJUNCTIONS
+            skip = len(words[0]) + 1 if coordinated or first == "that" else 0
+            phrase = self.text[lead + skip : end].strip()
+            is_first = n == min(len(segments), 4) - 1
+            if walk and not is_first and first in ASIDE:
                 continue
-            offset = len(segment) - len(segment.lstrip())
-            if first == "that":
-                offset += segment.lstrip().find(" ") + 1
-            return self.text[start + offset : end].strip(), start + offset, coordinated
-        return "", at, False
+            options.append((phrase, lead if coordinated else lead + skip, coordinated))
+            if not walk:
+                break
+        return options or [("", at, False)]
 
-    def _speakers(self, phrase, at, coordinated, earlier):
-        if not phrase.strip() or phrase.strip().lower() == "and":
-            return earlier[-1].speakers if coordinated and earlier else []
-        return self.speakers.resolve(phrase, self.text[:at])
+    def _speakers(self, options, earlier):
+        """The first option that names a speaker: (speakers, lead, coordinated)."""
+        for phrase, lead, coordinated in options:
+            if not phrase:
+                if coordinated and earlier:
+                    return earlier[-1].speakers, lead, coordinated
+                continue
+            speakers = self.speakers.resolve(phrase, self.text[:lead])
+            if speakers:
+                return speakers, lead, coordinated
+        return [], options[0][1], options[0][2]
 
     def _cut(self, candidates, sentence):
         """End each candidate's words where a later cue's attribution begins."""

@@ -67,10 +67,13 @@ def sentences(text):
         cut = start
         for m in SENTENCE_END.finditer(text, start, end):
             stop = m.start() + 1
-            if any(q.open < m.start() < q.close for q in quotes) or _abbreviated(text, m.start()):
-                continue
             while stop < end and text[stop] in "”\"’)":
                 stop += 1
+            # A full stop inside a quotation ends the sentence only where the quotation ends.
+            if any(q.open < m.start() and stop <= q.close for q in quotes):
+                continue
+            if _abbreviated(text, m.start()):
+                continue
             result.append(_sentence(text, cut, stop, number, quotes))
             cut = m.end()
         if text[cut:end].strip():
