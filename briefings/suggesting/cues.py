@@ -55,7 +55,8 @@ BEFORE_THAT = re.compile(
 )
 # What may follow a verb and still leave the speaker's words before it: "said on Monday".
 AFTER_VERB = re.compile(
-    r"(?:\s+(?:on \w+|last \w+|this \w+|earlier|later|in (?:an?|his|her|its|their) [\w-]+(?: [\w-]+)?|"
+    r"(?:\s+(?:on \w+|last \w+|this \w+|earlier|later|"
+    r"in (?:an?|his|her|its|their) [\w-]+(?: [\w-]+)?|"
     r"in an? [\w-]+ with [^,.;]+|at an? [\w ]+|after [^,.;]+|before [^,.;]+))*"
 )
 # The object of "told": the audience or outlet ("told reporters", "told Sputnik").

@@ -158,7 +158,9 @@ class Finder:
                 return None
         options = self._phrases_before(bound, m.start(), walk=True)
         speakers, at, coordinated = self._speakers(options, earlier)
-        candidate = Candidate(kind, cue, at, start, sentence.end, speakers, is_label=kind == "label")
+        candidate = Candidate(
+            kind, cue, at, start, sentence.end, speakers, is_label=kind == "label"
+        )
         candidate.coordinated = coordinated
         return candidate
 
@@ -198,8 +200,11 @@ class Finder:
         if not rest.strip(" .") or rest.lstrip().startswith((",", ";")):
             speakers = self.speakers.resolve(near, self.text[lo:near_at])
             after = rest.lstrip(" ,;")
-            if "\x00" not in before and words_before <= 4 and count_words(after) > words_before and not after.startswith(
-                SUBORDINATE
+            if (
+                "\x00" not in before
+                and words_before <= 4
+                and count_words(after) > words_before
+                and not after.startswith(SUBORDINATE)
             ):
                 # "By that measure, he said, Astana will …": the words follow the aside.
                 start = adjunct.end() + len(rest) - len(after)
@@ -310,7 +315,9 @@ class Finder:
                 (
                     c
                     for c in kept
-                    if c.kind not in AFTERWARDS and c.start < candidate.end and candidate.start < c.end
+                    if c.kind not in AFTERWARDS
+                    and c.start < candidate.end
+                    and candidate.start < c.end
                 ),
                 None,
             )
@@ -335,7 +342,7 @@ class Finder:
             return []
         spans = [(start, end)]
         colon = re.search(r":\s+(?=[“\"]\x00)", self.masked[start:end])
-        if colon and self.masked[end - 1] in "”\"" and colon.start() > 0:
+        if colon and self.masked[end - 1] in '”"' and colon.start() > 0:
             # "Astana will be a success: “Xi will be there …”": the words, then the quotation.
             spans = [self._trim(start, start + colon.start()), self._trim(start + colon.end(), end)]
         part = 0
@@ -382,7 +389,9 @@ class Finder:
         if is_label and len(quotes) == 1:
             # "labeled Xi as a “dictator”": the label alone is quoted.
             words = self.masked[start:end]
-            words = words.split(" as ", 1)[1] if " as " in words else words[quotes[0].open - start :]
+            words = (
+                words.split(" as ", 1)[1] if " as " in words else words[quotes[0].open - start :]
+            )
             if re.fullmatch(r"(?:(?:an?|the)\s+)?[“\"]\x00+[”\"]", words.strip()):
                 return DIRECT, start, end
         return MIXED, start, end

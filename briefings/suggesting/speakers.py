@@ -34,6 +34,11 @@ TITLE_WORDS = {
     "mr", "mrs", "ms", "dr", "king", "queen", "crown", "prince", "sheikh", "defence",
     "defense", "vice", "first", "head", "leader", "commander", "general-secretary",
 }  # fmt: skip
+CALENDAR = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+}  # fmt: skip
 ARTICLES = {"the", "a", "an", "two", "three", "several", "some", "many", "senior", "western"}
 NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 
@@ -66,7 +71,11 @@ class Speakers:
         text = normalise(text)
         self.names = [self._name_in(run) for run in NAME_RUN.findall(text)]
         # Capitalised words seen mid-sentence: names, not words capitalised as a sentence opens.
-        self.proper = set(re.findall(r"(?<=[a-z,] )[A-Z][\w'-]*", text))
+        self.proper = {
+            m.group()
+            for m in re.finditer(r"(?<!\w)[A-Z][\w'-]*", text)
+            if text[: m.start()].rstrip(" \t")[-1:] not in ("", ".", "!", "?", "\n", "“", '"')
+        }
 
     def known(self, actor):
         return Speaker(actor.name, actor.key, actor.is_person)
@@ -101,13 +110,15 @@ class Speakers:
         if not matches and lower[-1] in NAMEABLE_GENERIC:
             kept = [w for w, low in zip(words, lower, strict=True) if low not in ARTICLES]
             return [Speaker(" ".join(kept).capitalize(), is_person=False)]
-        head = re.match(r"(.+?)\s+(?:of|in|at|from|for|with)\s", text)
+        head = re.match(r"(.+?)\s+(?:of|in|on|at|from|for|with)\s", text)
         if head and not (len(matches) == 1 and matches[0].end - matches[0].start == len(text)):
             # "Alexander Gabuev of the Carnegie Center", "Nobody in Astana": the head speaks.
             return self.resolve(head.group(1), context)
         name = self._trailing_name(text, matches)
         if name:
             name = self._fullest(name)
+            if name in CALENDAR:
+                return []
             if " " in name or name.isupper() or name in self.proper:
                 return [Speaker(name)]
             return []
@@ -129,7 +140,7 @@ class Speakers:
         return [speaker] if speaker else []
 
     def _by_role(self, role_words):
-        """"the minister": the last speaker whose title holds those words."""
+        """ "the minister": the last speaker whose title holds those words."""
         role = " ".join(role_words)
         for speaker in reversed(self.said):
             actor = self.directory.get(speaker.key)
@@ -139,7 +150,8 @@ class Speakers:
 
     def _matched(self, text, matches):
         """One actor, or several joined by "and" ("Moscow and Beijing", "Xi and Putin")."""
-        between = [text[a.end : b.start].strip(" ,").lower() for a, b in zip(matches, matches[1:])]
+        pairs = zip(matches, matches[1:], strict=False)
+        between = [text[a.end : b.start].strip(" ,").lower() for a, b in pairs]
         if len(matches) > 1 and all(gap in {"and", ""} for gap in between):
             if between and between[-1] == "and":
                 tail = text[matches[-1].end :].strip(" ,.")

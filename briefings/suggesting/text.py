@@ -16,9 +16,13 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "st", "sen", "rep"
 ABBREVIATIONS |= {"no", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "aug", "sept", "oct"}
 ABBREVIATIONS |= {"nov", "dec", "u.s", "u.n", "u.k", "e.u"}
 
-SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"(\[]?[A-Z0-9])")
+# A sentence ends at a full stop before a capital (in any script), a digit or a quotation.
+SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"(\[]|[^\W_])")
 # "ASTANA, July 2 (Wire) – ", "NEW DELHI, July 4 (Reuters) - ": a wire story's dateline.
-DATELINE = re.compile(r"[A-Z][A-Z .'-]+, [A-Z][a-z]+\.? \d{1,2}\.? ?(?:\([^)]{1,30}\)|/[^/]{1,30}/\.?)? ?(?:--|[-–—]) ?")
+DATELINE = re.compile(
+    r"[A-Z][A-Z .'-]+, [A-Z][a-z]+\.? \d{1,2}\.? ?"
+    r"(?:\([^)]{1,30}\)|/[^/]{1,30}/\.?)? ?(?:--|[-–—]) ?"
+)
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,12 @@ def sentences(text):
         cut = start
         for m in SENTENCE_END.finditer(text, start, end):
             stop = m.start() + 1
-            while stop < end and text[stop] in "”\"’)":
+            while stop < end and text[stop] in '”"’)':
                 stop += 1
             # A full stop inside a quotation ends the sentence only where the quotation ends.
             if any(q.open < m.start() and stop <= q.close for q in quotes):
                 continue
-            if _abbreviated(text, m.start()):
+            if text[m.end()].islower() or _abbreviated(text, m.start()):
                 continue
             result.append(_sentence(text, cut, stop, number, quotes))
             cut = m.end()
