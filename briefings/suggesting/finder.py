@@ -303,7 +303,10 @@ class Finder:
                 starts_afresh = later.kind in AFTERWARDS or later.coordinated
                 if starts_afresh and candidate.start < later.lead < candidate.end:
                     candidate.end = later.lead
-            stop = re.search(r", but |; ", self.masked[candidate.start : candidate.end])
+            words = self.masked[candidate.start : candidate.end]
+            # A label is a noun phrase: it ends at the first comma after its quotation.
+            stops = r", but |; |(?<=[”\"]), " if candidate.is_label else r", but |; "
+            stop = re.search(stops, words)
             if stop:
                 candidate.end = candidate.start + stop.start()
 
