@@ -92,6 +92,7 @@ class Finder:
         self.sentences = sentences(text)
         self.masked = masked(text, [q for s in self.sentences for q in s.quotes])
         self.parts = 0
+        self.sentence_start = 0
 
     def run(self):
         found = []
@@ -107,6 +108,7 @@ class Finder:
     # One sentence ---------------------------------------------------------------
 
     def _sentence(self, sentence):
+        self.sentence_start = sentence.start
         lo = dateline_end(self.text, sentence.start)
         candidates = []
         bound = lo
@@ -289,7 +291,7 @@ class Finder:
                 if coordinated and earlier:
                     return earlier[-1].speakers, lead, coordinated
                 continue
-            speakers = self.speakers.resolve(phrase, self.text[:lead])
+            speakers = self.speakers.resolve(phrase, self.text[self.sentence_start : lead])
             if speakers:
                 return speakers, lead, coordinated
         return [], options[0][1], options[0][2]

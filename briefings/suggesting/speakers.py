@@ -69,12 +69,13 @@ class Speakers:
         self.directory = directory
         self.said = []  # speakers in the order their claims were found
         text = normalise(text)
-        self.names = [self._name_in(run) for run in NAME_RUN.findall(text)]
+        self.names = {}  # word -> the name runs of the text that hold it
+        for run in dict.fromkeys(self._name_in(run) for run in NAME_RUN.findall(text)):
+            for word in run.split():
+                self.names.setdefault(word, []).append(run)
         # Capitalised words seen mid-sentence: names, not words capitalised as a sentence opens.
         self.proper = {
-            m.group()
-            for m in re.finditer(r"(?<!\w)[A-Z][\w'-]*", text)
-            if text[: m.start()].rstrip(" \t")[-1:] not in ("", ".", "!", "?", "\n", "“", '"')
+            m.group(1) for m in re.finditer(r"(?<=[^\s.!?“\"])[ \t]+([A-Z][\w'-]*)", text)
         }
 
     def known(self, actor):
@@ -181,7 +182,7 @@ class Speakers:
 
     @staticmethod
     def _strip_titles(run):
-        words = re.sub(r"^'s?\s*", "", run.strip()).split()
+        words = re.sub(r"^(?:'s\b|\W)+", "", run.strip()).split()
         while words and bare(words[0]) in TITLE_WORDS:
             words.pop(0)
         while words and words[-1].lower() in TITLE_WORDS:
@@ -192,7 +193,7 @@ class Speakers:
         """The longest name run of the text that holds name's words in a row."""
         words = name.split()
         best = name
-        for run in self.names:
+        for run in self.names.get(words[0], ()):
             candidate = run.split()
             for i in range(len(candidate) - len(words) + 1):
                 if candidate[i : i + len(words)] == words and len(candidate) > len(best.split()):

@@ -86,7 +86,7 @@ def sentences(text):
 
 
 def _abbreviated(text, dot):
-    word = re.search(r"([\w.]+)$", text[:dot])
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 30) : dot])
     if not word:
         return False
     token = word.group(1).lower()
