@@ -56,8 +56,9 @@ BEFORE_THAT = re.compile(
 # What may follow a verb and still leave the speaker's words before it: "said on Monday".
 AFTER_VERB = re.compile(
     r"(?:\s+(?:on \w+|last \w+|this \w+|earlier|later|"
-    r"in (?:an?|his|her|its|their) [\w-]+(?: [\w-]+)?|"
-    r"in an? [\w-]+ with [^,.;]+|at an? [\w ]+|after [^,.;]+|before [^,.;]+))*"
+    r"in (?:an?|his|her|its|their) [\w-]+(?: (?!(?:for|on|to|with|at)\b)[\w-]+)?"
+    r"(?: (?:for|on|to|with|at) [^,.;]+)?|"
+    r"in an? [\w-]+ with [^,.;]+|at an? [\w ]+|after [^,.;]+|before [^,.;]+|upon [^,.;]+))*"
 )
 # The object of "told": the audience or outlet ("told reporters", "told Sputnik").
 TOLD_OBJECT = re.compile(r"\s+(?P<object>[^,.;:“”\"\x00]{1,120}?)(?=\s+that\b|[,.;:]|\s*$)")

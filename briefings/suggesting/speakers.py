@@ -34,6 +34,11 @@ TITLE_WORDS = {
     "mr", "mrs", "ms", "dr", "king", "queen", "crown", "prince", "sheikh", "defence",
     "defense", "vice", "first", "head", "leader", "commander", "general-secretary",
 }  # fmt: skip
+# What a text calls a person it has named, instead of repeating the name.
+PERSON_ROLES = {
+    "leader", "diplomat", "expert", "analyst", "minister", "president", "spokesman",
+    "spokeswoman", "spokesperson", "official", "aide", "envoy", "premier", "chancellor",
+}  # fmt: skip
 CALENDAR = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
     "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -112,6 +117,9 @@ class Speakers:
             kept = [w for w, low in zip(words, lower, strict=True) if low not in ARTICLES]
             return [Speaker(" ".join(kept).capitalize(), is_person=False)]
         head = re.match(r"(.+?)\s+(?:of|in|on|at|from|for|with)\s", text)
+        titled = head and all(bare(w) in TITLE_WORDS for w in head.group(1).split())
+        if titled and re.search(r"[A-Z][\w'-]+$", text):
+            head = None  # "President of Belarus Alexander Lukashenko": a title, then the name
         if head and not (len(matches) == 1 and matches[0].end - matches[0].start == len(text)):
             # "Alexander Gabuev of the Carnegie Center", "Nobody in Astana": the head speaks.
             return self.resolve(head.group(1), context)
@@ -141,12 +149,18 @@ class Speakers:
         return [speaker] if speaker else []
 
     def _by_role(self, role_words):
-        """ "the minister": the last speaker whose title holds those words."""
+        """ "the minister": the last speaker whose title holds those words.
+
+        A person's role with no such title ("the diplomat", "the Belarusian leader")
+        refers back, as "he" does, to the last person who spoke.
+        """
         role = " ".join(role_words)
         for speaker in reversed(self.said):
             actor = self.directory.get(speaker.key)
             if actor and role in actor.title.lower():
                 return [speaker]
+        if role_words and role_words[-1] in PERSON_ROLES:
+            return self._pronoun("he", "")
         return []
 
     def _matched(self, text, matches):
@@ -163,6 +177,8 @@ class Speakers:
         # A demonym names its state only before an institution ("Indian officials"),
         # never a person it qualifies ("Russian President").
         if last.is_demonym and tail and tail[-1] not in GENERIC:
+            if text.lower().startswith("the ") and tail[-1] in PERSON_ROLES:
+                return self._by_role(tail)  # "the Belarusian leader"
             return []
         return [self.known(last.actor)]
 
