@@ -81,7 +81,6 @@ class Candidate:
     speakers: list = field(default_factory=list)
     channel: str = ""
     is_label: bool = False
-    is_document: bool = False
     coordinated: bool = False  # joined to the cue before by "and"
 
 
@@ -143,8 +142,10 @@ class Finder:
             return Candidate(kind, cue, m.start(), m.end(), sentence.end, speakers)
         if kind == "view":
             speakers = self.speakers.resolve(verb.split()[1])
-            start = self.masked.find(",", m.end(), sentence.end)
-            return Candidate(kind, verb, m.start(), start + 1, sentence.end, speakers)
+            comma = self.masked.find(",", m.end(), sentence.end)
+            if comma < 0:
+                return None
+            return Candidate(kind, verb, m.start(), comma + 1, sentence.end, speakers)
         cue = self.text[m.start() : m.end()]
         if kind == "speech":
             return self._speech(m, sentence, lo, bound, earlier)
@@ -160,11 +161,10 @@ class Finder:
                 return None
         options = self._phrases_before(bound, m.start(), walk=True)
         speakers, at, coordinated = self._speakers(options, earlier)
-        candidate = Candidate(
-            kind, cue, at, start, sentence.end, speakers, is_label=kind == "label"
-        )
-        candidate.coordinated = coordinated
-        return candidate
+        return Candidate(
+            kind, cue, at, start, sentence.end, speakers, is_label=kind == "label",
+            coordinated=coordinated,
+        )  # fmt: skip
 
     def _speech(self, m, sentence, lo, bound, earlier):
         verb = m.group("speech")
@@ -185,9 +185,9 @@ class Finder:
             options = self._phrases_before(bound, m.start(), walk=True)
             speakers, at, coordinated = self._speakers(options, earlier)
             channel = channel or channel_in(adjunct)
-            candidate = Candidate("pre", cue, at, that.end(), sentence.end, speakers, channel)
-            candidate.coordinated = coordinated
-            return candidate
+            return Candidate(
+                "pre", cue, at, that.end(), sentence.end, speakers, channel, coordinated=coordinated
+            )
         adjunct = AFTER_VERB.match(self.masked, after_start, sentence.end)
         rest = self.masked[adjunct.end() : sentence.end]
         cue = self.text[m.start() : adjunct.end()].strip()
@@ -220,9 +220,9 @@ class Finder:
             start = adjunct.end()
         options = self._phrases_before(bound, m.start(), walk=True)
         speakers, at, coordinated = self._speakers(options, earlier)
-        candidate = Candidate("pre", cue, at, start, sentence.end, speakers, channel)
-        candidate.coordinated = coordinated
-        return candidate
+        return Candidate(
+            "pre", cue, at, start, sentence.end, speakers, channel, coordinated=coordinated
+        )
 
     def _according(self, m, sentence, lo, earlier):
         cue = m.group("according")
@@ -244,9 +244,7 @@ class Finder:
         while lead > lo and self.text[lead - 1] in " ,":
             lead -= 1
         start = earlier[-1].start if earlier else lo
-        candidate = Candidate("according_post", cue, lead, start, lead, speakers, phrase)
-        candidate.is_document = is_document
-        return candidate
+        return Candidate("according_post", cue, lead, start, lead, speakers, phrase)
 
     def _phrases_before(self, bound, at, walk):
         """The segments before a cue that may name its speaker, nearest first.
