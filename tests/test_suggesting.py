@@ -147,6 +147,18 @@ class FinderTests(SimpleTestCase):
             [("India", "The talks will resume in May", "indirect")],
         )
 
+    def test_a_title_without_a_country_names_its_holder_else_the_institution(self):
+        kremlin = {"slug": "the-kremlin", "name": "Kremlin", "kind": "body"}
+        peskov = {
+            "slug": "dmitry-peskov", "name": "Dmitry Peskov", "kind": "person",
+            "title": "Kremlin spokesman",
+        }  # fmt: skip
+        text = "The Kremlin spokesman said that talks would go on."
+        with_peskov = directory.from_documents({"actors": [kremlin, peskov]})
+        self.assertEqual(suggest(text, with_peskov)[0][0], "Dmitry Peskov")
+        without = directory.from_documents({"actors": [kremlin]})
+        self.assertEqual(suggest(text, without)[0][0], "Kremlin")
+
     def test_the_minister_is_the_last_minister_who_spoke(self):
         text = "Lavrov said talks went well. According to the minister, more will follow."
         self.assertEqual(suggest(text)[-1], ("Sergei Lavrov", "more will follow", "indirect"))
