@@ -25,6 +25,7 @@ from briefings.models import (
     SuggestionStatus,
 )
 from briefings.models.articles import QUOTES
+from briefings.suggesting import find_claims, from_database
 
 # How a claim from a suggestion is attributed, by its quote type.
 ATTRIBUTION = {
@@ -44,6 +45,12 @@ def words(text):
 
 def similarity(a, b):
     return SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
+
+
+def mostly_overlap(a, b):
+    """Whether spans a and b share at least half of the shorter one."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    return shared * 2 >= min(a[1] - a[0], b[1] - b[0])
 
 
 def speakers_of(found):
@@ -81,18 +88,37 @@ def actors_by_name(names):
     return found
 
 
+def suggestions_find(*, article):
+    """Run the finder over the article's text with every stored actor; store what is new."""
+    found = [item.as_dict() for item in find_claims(article.body, from_database())]
+    return suggestions_store(article=article, found=found)
+
+
 @transaction.atomic
 def suggestions_store(*, article, found):
     """
     Store what the finder found in `article` (dicts with speaker, start, end,
-    quote, cue, quote_type and optionally actor and channel), skipping spans that
-    already hold a claim or a suggestion, open or decided. Return the new ones.
+    quote, cue, quote_type and optionally actor and channel), skipping spans
+    already suggested for the same speaker (open or decided), and those a
+    claim of the same speaker mostly covers. Return the new ones.
     """
-    taken = set(
-        article.claims.exclude(review_status=ReviewStatus.RETIRED).values_list("start", "end")
-    ) | set(article.suggestions.values_list("start", "end"))
-    fresh = [item for item in found if (item["start"], item["end"]) not in taken]
-    for item in fresh:
+    claimed = list(
+        article.claims.exclude(review_status=ReviewStatus.RETIRED)
+        .filter(start__isnull=False)
+        .values_list("start", "end", "speaker_id")
+    )
+    suggested = set(article.suggestions.values_list("start", "end", "speaker_name"))
+    fresh = []
+    for item, speaker in zip(found, speakers_of(found), strict=True):
+        span = (item["start"], item["end"])
+        if (*span, item["speaker"]) in suggested or any(
+            speaker and speaker.pk == speaker_id and mostly_overlap(span, (start, end))
+            for start, end, speaker_id in claimed
+        ):
+            continue
+        suggested.add((*span, item["speaker"]))
+        fresh.append((item, speaker))
+    for item, _ in fresh:
         if article.body[item["start"] : item["end"]] != item["quote"]:
             raise ValueError(f"The suggestion at {item['start']}–{item['end']} misquotes the text.")
     suggestions = [
@@ -107,7 +133,7 @@ def suggestions_store(*, article, found):
             quote_type=item["quote_type"],
             channel_name=item.get("channel") or "",
         )
-        for item, speaker in zip(fresh, speakers_of(fresh), strict=True)
+        for item, speaker in fresh
     ]
     link_similar_claims(article, suggestions)
     return Suggestion.objects.bulk_create(suggestions)
@@ -149,36 +175,41 @@ def _decide(suggestion, by, status):
 def suggestion_accept(*, suggestion, by, data=None, same_statement=False, new_actor_kind=""):
     """
     Make the suggestion a claim (unreviewed, like any new claim), with the
-    editor's changes in `data`. A claim already on the same span is taken
-    instead of a second one. A speaker the text names but no actor is, is
+    editor's changes in `data`. A claim of the same speaker already on the
+    same span is taken instead of a second one. A speaker the text names but no actor is, is
     created as a new actor of `new_actor_kind`. With `same_statement`, the
     claim and the suggestion's similar claim become appearances of one
     statement. Return the claim.
     """
     stored = _decide(suggestion, by, SuggestionStatus.ACCEPTED)
+    values = {
+        "start": stored.start,
+        "end": stored.end,
+        "quote": stored.quote,
+        "speaker": stored.speaker,
+        "cue": stored.cue,
+        "quote_type": stored.quote_type,
+        "attribution_kind": ATTRIBUTION[stored.quote_type],
+        "claim_type": ClaimType.POSITION,
+        **(data or {}),
+    }
+    if values["speaker"] is None and new_actor_kind:
+        values["speaker"] = actor_create(name=stored.speaker_name, kind=new_actor_kind, by=by)
+    if values["speaker"] is None:
+        raise ValidationError(
+            {"speaker": f"“{stored.speaker_name}” is not a stored actor: choose or create one."}
+        )
     claim = (
-        Claim.objects.filter(article=stored.article_id, start=stored.start, end=stored.end)
+        Claim.objects.filter(
+            article=stored.article_id,
+            start=stored.start,
+            end=stored.end,
+            speaker=values["speaker"],
+        )
         .exclude(review_status=ReviewStatus.RETIRED)
         .first()
     )
     if claim is None:
-        values = {
-            "start": stored.start,
-            "end": stored.end,
-            "quote": stored.quote,
-            "speaker": stored.speaker,
-            "cue": stored.cue,
-            "quote_type": stored.quote_type,
-            "attribution_kind": ATTRIBUTION[stored.quote_type],
-            "claim_type": ClaimType.POSITION,
-            **(data or {}),
-        }
-        if values["speaker"] is None and new_actor_kind:
-            values["speaker"] = actor_create(name=stored.speaker_name, kind=new_actor_kind, by=by)
-        if values["speaker"] is None:
-            raise ValidationError(
-                {"speaker": f"“{stored.speaker_name}” is not a stored actor: choose or create one."}
-            )
         claim = editing.claim_save(claim=Claim(article=stored.article), data=values, by=by).obj
     if same_statement and stored.similar_claim_id:
         statement_join(claim, stored.similar_claim, by=by)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from briefings import editing
+from briefings import editing, suggestions
 from briefings.models import Article, Claim, ReviewStatus
 from tests import factories
 from tests.change_control import (
@@ -59,6 +59,7 @@ MATRIX = {
     "workspace_existing_claim": (LOGIN, (200, PENDING), (200, APPLIED)),
     "workspace_new_claim": (LOGIN, (200, UNSEEN), (200, UNSEEN)),
     "workspace_retire": (LOGIN, (200, PENDING), (200, APPLIED)),
+    "workspace_accept_suggestion": (LOGIN, (302, UNSEEN), (302, UNSEEN)),
     # Claim changelist actions (mark_* are reviewers' actions: editors are not offered them).
     "set_verdict_action": (LOGIN, (302, PENDING), (302, APPLIED)),
     "mark_reviewed_action": (LOGIN, (302, REFUSED), (302, APPLIED)),
@@ -267,6 +268,33 @@ class PermissionMatrixTests(ChangeControlTestCase):
             return sorted(item["id"] for item in response.json()["results"])
 
         return seen
+
+    def workspace_accept_suggestion(self):
+        quote = "Observers disagreed."
+        start = self.article.body.index(quote)
+        found = {"speaker": self.claim.speaker.name, "start": start, "end": start + len(quote)}
+        (suggestion,) = suggestions.suggestions_store(
+            article=self.article,
+            found=[{**found, "quote": quote, "cue": "said", "quote_type": "indirect"}],
+        )
+        data = {
+            "suggestion-TOTAL_FORMS": 1,
+            "suggestion-INITIAL_FORMS": 1,
+            "suggestion-0-suggestion": suggestion.pk,
+            "suggestion-0-selected": "on",
+            "suggestion-0-speaker": self.claim.speaker_id,
+            "suggestion-0-cue": "said",
+            "suggestion-0-quote_type": "indirect",
+            "decision": "accept",
+        }
+        url = reverse("admin:briefings_article_suggestions_decide", args=[self.article.pk])
+        return Step(
+            lambda: self.client.post(url, data),
+            self.article_claims_seen(),
+            None,
+            self.briefing,
+            stored=self.new_claim_stored,
+        )
 
     def workspace_retire(self):
         url = reverse("admin:briefings_article_claim_retire", args=[self.article.pk, self.claim.pk])

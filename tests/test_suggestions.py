@@ -4,7 +4,11 @@ Suggested claims: stored beside the text, accepted into unreviewed claims
 statement in another article.
 """
 
+from io import StringIO
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +17,7 @@ from django.urls import reverse
 from briefings import suggestions
 from briefings.models import (
     ActorAlias,
+    Article,
     Claim,
     PendingChange,
     ReviewStatus,
@@ -73,10 +78,18 @@ class StoreTests(SuggestionTestCase):
         self.assertEqual(suggestion.speaker_name, "Yuri Ushakov")
 
     def test_spans_with_a_claim_or_a_suggestion_are_not_suggested_again(self):
-        factories.ClaimFactory(article=self.article, quote="We will deepen cooperation")
+        factories.ClaimFactory(article=self.article, quote="We will deepen", speaker=self.peskov)
         self.assertEqual(len(self.store(self.direct, self.reported)), 1)
         self.assertEqual(self.store(self.direct, self.reported), [])
         self.assertEqual(Suggestion.objects.count(), 1)
+
+    def test_a_claim_of_another_speaker_on_the_span_leaves_the_suggestion(self):
+        factories.ClaimFactory(article=self.article, quote="We will deepen cooperation")
+        self.assertEqual(len(self.store(self.direct)), 1)
+
+    def test_one_span_may_be_suggested_once_per_speaker(self):
+        both = self.store(self.direct, {**self.direct, "speaker": "Yuri Ushakov"}, self.direct)
+        self.assertEqual([s.speaker_name for s in both], ["Dmitry Peskov", "Yuri Ushakov"])
 
     def test_a_misquoted_span_stores_nothing(self):
         wrong = {**self.reported, "quote": "the talks were useless"}
@@ -115,7 +128,9 @@ class DecideTests(SuggestionTestCase):
 
     def test_accepting_never_makes_a_second_claim_on_a_span(self):
         (suggestion,) = self.store(self.direct)
-        existing = factories.ClaimFactory(article=self.article, quote="We will deepen cooperation")
+        existing = factories.ClaimFactory(
+            article=self.article, quote="We will deepen cooperation", speaker=self.peskov
+        )
         claim = suggestions.suggestion_accept(suggestion=suggestion, by=self.editor)
         self.assertEqual(claim, existing)
         self.assertEqual(Claim.objects.count(), 1)
@@ -309,3 +324,38 @@ class WorkspaceTests(SuggestionTestCase):
         self.assertIn(reverse("admin:login"), self.client.post(url).url)
         self.client.force_login(self.editor)
         self.assertEqual(self.client.get(url).status_code, 405)
+
+
+class FindTests(TestCase):
+    """The finder runs over an article from its workspace, and after an import."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_seeds", stdout=StringIO())
+        cls.editor = factories.editor()
+        cls.article = Article.objects.get(slug="putin-and-xi-to-meet-at-sco-summit-in-astana")
+
+    def test_the_seed_article_is_mostly_claimed_already(self):
+        self.client.force_login(self.editor)
+        url = reverse("admin:briefings_article_suggestions_find", args=[self.article.pk])
+        response = self.client.post(url, follow=True)
+        found = self.article.suggestions.count()
+        self.assertContains(response, f"Suggested claims ({found})")
+        # The seeds mark every attributed claim but a few: what is left is new.
+        self.assertLess(found, 10)
+        self.assertContains(self.client.post(url, follow=True), "No new suggestions")
+
+    def test_an_unclaimed_copy_gets_every_attributed_claim_suggested(self):
+        self.client.force_login(self.editor)
+        body = self.article.body + "\nAnd that was all."
+        upload = SimpleUploadedFile("copy.txt", f"A copy\n{body}".encode())
+        response = self.client.post(
+            reverse("admin:briefings_article_import_file"),
+            {"file": upload, "source": self.article.source_id},
+            follow=True,
+        )
+        copy = Article.objects.get(title="A copy")
+        count = copy.suggestions.count()
+        self.assertGreaterEqual(count, 15)
+        self.assertContains(response, f"{count} suggested claims to confirm")
+        self.assertTrue(copy.suggestions.filter(speaker__name="Vladimir Putin").exists())

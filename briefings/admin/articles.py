@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from briefings import editing, services
+from briefings import editing, services, suggestions
 from briefings.admin.base import (
     VersionedAdmin,
     admin_link,
@@ -175,8 +176,11 @@ class ArticleAdmin(SuggestionsAdminMixin, VersionedAdmin):
             except ArticleFileError as error:
                 form.add_error("file", duplicate_message(error))
             else:
+                found = len(suggestions.suggestions_find(article=article))
                 messages.success(
-                    request, f"Imported “{article.title}”: mark its claims in the text below."
+                    request,
+                    f"Imported “{article.title}”: {found} suggested claim{pluralize(found)} "
+                    "to confirm beside the text, or mark claims in it yourself.",
                 )
                 return HttpResponseRedirect(
                     reverse("admin:briefings_article_change", args=[article.pk])

@@ -17,14 +17,6 @@ from briefings.models import Suggestion, SuggestionStatus
 PREFIX = "suggestion"
 
 
-def find_in(article):
-    """Run the finder over the article's text with every stored actor; store what is new."""
-    from briefings.suggesting import find_claims, from_database
-
-    found = [item.as_dict() for item in find_claims(article.body, from_database())]
-    return suggestions.suggestions_store(article=article, found=found)
-
-
 def open_suggestions(article):
     return list(
         article.suggestions.filter(status=SuggestionStatus.OPEN).select_related(
@@ -89,7 +81,7 @@ class SuggestionsAdminMixin:
 
     def suggestions_find_view(self, request, object_id):
         article = self.suggestion_article(request, object_id)
-        found = find_in(article)
+        found = suggestions.suggestions_find(article=article)
         messages.success(
             request,
             f"Found {len(found)} new suggested claim{'s' if len(found) != 1 else ''}."

@@ -72,7 +72,8 @@ class Suggestion(models.Model):
                 condition=Q(end__gt=F("start")), name="briefings_suggestion_span_order"
             ),
             models.UniqueConstraint(
-                fields=["article", "start", "end"], name="briefings_suggestion_one_per_span"
+                fields=["article", "start", "end", "speaker_name"],
+                name="briefings_suggestion_one_per_span_and_speaker",
             ),
             choices_constraint("quote_type", QuoteType, "briefings_suggestion_quote_type_valid"),
             choices_constraint("status", SuggestionStatus, "briefings_suggestion_status_valid"),

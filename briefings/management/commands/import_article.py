@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from briefings.article_files import ArticleFileError, article_import, read_article_file
 from briefings.models import Source
+from briefings.suggestions import suggestions_find
 
 
 class Command(BaseCommand):
@@ -35,7 +36,9 @@ class Command(BaseCommand):
             article = article_import(document=read_article_file(str(path), data), source=source)
         except ArticleFileError as error:
             raise CommandError(str(error)) from None
+        found = suggestions_find(article=article)
         self.stdout.write(
             f"Imported “{article.title}” ({len(article.body):,} characters) from "
-            f"{article.source} as the article {article.slug!r}."
+            f"{article.source} as the article {article.slug!r}, with {len(found)} suggested "
+            "claims to confirm in its workspace."
         )
