@@ -7,8 +7,9 @@ database without it: reads miss, writes are dropped, and a counter counts
 each request as a window's first, so throttles let clients through until
 Redis returns. After a failure Redis is left alone for RETRY_SECONDS, so a
 dead or blackholed server costs one timeout every few seconds, not one a
-call; each failure logs a warning, which the pause rate-limits. Errors other
-than an unreachable server (a bad key, a wrong type) still raise.
+call; each failure logs a warning, which the pause rate-limits. Any Redis
+error counts (refused, timed out, a full or read-only server, something else
+answering on its port): the cache is never worth a failed request.
 """
 
 import logging
@@ -16,8 +17,7 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class ResilientRedisCache(RedisCache):
             return fallback
         try:
             result = method(*args)
-        except (RedisConnectionError, RedisTimeoutError) as error:
+        except RedisError as error:
             self.down_until = now + RETRY_SECONDS
             logger.warning(
                 "Cache unreachable, serving without it (retrying in %s s): %s", RETRY_SECONDS, error

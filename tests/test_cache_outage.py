@@ -13,8 +13,10 @@ from unittest import mock
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCacheClient
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from redis.exceptions import ResponseError
 from rest_framework.authtoken.models import Token
 
 from briefings import cachebackend
@@ -111,6 +113,19 @@ class CacheDownTests(TestCase):
                 reverse("admin:login"), {"username": "editor", "password": "wrong"}
             )
         self.assertEqual(response.status_code, 429)
+
+
+class CacheErrorTests(TestCase):
+    def test_any_redis_error_is_a_miss(self):
+        """A full or read-only Redis, or another server on its port, fails no request."""
+        refusal = ResponseError("OOM command not allowed when used memory > 'maxmemory'")
+        with (
+            redis_at(free_port()),
+            mock.patch.object(RedisCacheClient, "get", side_effect=refusal),
+            self.assertLogs("briefings.cachebackend", "WARNING") as logs,
+        ):
+            self.assertEqual(cache.get("greeting", "default"), "default")
+        self.assertIn("OOM command not allowed", logs.output[0])
 
 
 @unittest.skipUnless(shutil.which("redis-server"), "starts a Redis server of its own")
