@@ -14,6 +14,7 @@ from unittest import mock
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCacheClient
+from django.core.exceptions import ImproperlyConfigured
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from redis.exceptions import ResponseError
@@ -47,6 +48,10 @@ class CacheDownTests(TestCase):
         self.redis_down = redis_at(free_port())
         self.redis_down.enable()
         self.addCleanup(self.redis_down.disable)
+
+    def test_a_timeout_under_a_second_stops_the_start(self):
+        with self.assertRaisesMessage(ImproperlyConfigured, "REDIS_TIMEOUT must be 1 or more"):
+            load_settings(SECRET_KEY="x", REDIS_URL="redis://127.0.0.1/0", REDIS_TIMEOUT="0")
 
     def test_the_settings_use_the_resilient_backend_with_timeouts(self):
         self.assertIsInstance(caches["default"], cachebackend.ResilientRedisCache)

@@ -102,6 +102,7 @@ class DatabaseDownTests(TestCase):
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json(), {"status": "unavailable", "database": "unavailable"})
+        self.assertEqual(response["Retry-After"], str(outage.RETRY_AFTER))
         self.assertDisclosesNothing(response)
         self.assertIn(REFUSED, logs.output[0])
 
