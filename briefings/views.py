@@ -7,6 +7,8 @@ Each page loads its data in a fixed number of queries, whatever the number
 of claims; tests/test_pages.py pins the counts.
 """
 
+import logging
+
 from django import forms
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
@@ -20,7 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from briefings import jsonld
+from briefings import jsonld, outage
 from briefings.annotate import annotated_body
 from briefings.cache import cache_public_page
 from briefings.cards import claim_cards
@@ -44,6 +46,8 @@ from briefings.models import (
     can_preview,
 )
 from briefings.search import MAX_QUERY_LENGTH, headline_html
+
+logger = logging.getLogger(__name__)
 
 SEARCH_LIMIT = 20
 LIST_PAGE_SIZE = 50
@@ -563,11 +567,17 @@ def robots_txt(request):
 
 
 def healthz(request):
-    """Report whether the database answers; 503 if it does not."""
+    """
+    Report whether the database answers; 503 if it does not. The error (which
+    names the database's host and port) goes to the log, never to the client.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as error:  # any database failure is a failed health check
-        return JsonResponse({"status": "error", "database": str(error)}, status=503)
+    except Exception:  # any database failure is a failed health check
+        logger.exception("Health check: the database does not answer")
+        response = JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(outage.RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
