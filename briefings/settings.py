@@ -119,6 +119,9 @@ MIDDLEWARE = [
     # 503 with Retry-After, not a 500, while the database is unreachable.
     "briefings.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves static files compressed ahead of time. Public
+    # pages come gzipped from the page cache; this compresses the rest per request.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
