@@ -87,6 +87,7 @@ class DetailQueryCountTests(TestCase):
         for extra in (0, 3):
             for _ in range(extra):
                 factories.ClaimFactory(article=article, quote="Critics said")
-            # the article; its claims with speakers and channels
-            with self.subTest(extra=extra), self.assertNumQueries(2):
+            # the article; its claims with speakers, roles and channels; about; evidence;
+            # briefings
+            with self.subTest(extra=extra), self.assertNumQueries(5):
                 self.client.get(f"/api/v1/articles/{article.slug}/annotations/")

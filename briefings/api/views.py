@@ -404,7 +404,7 @@ class ArticleViewSet(ResourceViewSet):
     def annotations(self, request, slug=None):
         article = self.get_object()
         claims = Claim.objects.visible_to(request.user).filter(article=article)
-        claims = list(claims.select_related("speaker", "channel"))
+        claims = list(claims.for_display(request.user).defer("article__body"))
         for claim in claims:
             claim.article = article
         collection = formats.annotation_collection(article, claims, self.absolute)
@@ -425,18 +425,7 @@ class ClaimViewSet(ReviewedViewSet):
     link_names = {"evidence_links": "evidence"}
 
     def with_related(self, queryset):
-        briefings = Briefing.objects.visible_to(self.request.user)
-        return (
-            super()
-            .with_related(queryset)
-            .defer("article__body")
-            .select_related("article", "speaker", "channel", "event")
-            .prefetch_related(
-                "about",
-                "evidence_links__source",
-                Prefetch("briefings", queryset=briefings.order_by("-published_at", "pk")),
-            )
-        )
+        return super().with_related(queryset).for_display(self.request.user).defer("article__body")
 
     def save(self, obj, data, serializer):
         return editing.claim_save(

@@ -106,6 +106,33 @@ class ClaimQuerySet(VisibleQuerySet):
             | Q(article__in=Article.objects.public())
         )
 
+    def for_display(self, user=None):
+        """
+        Load everything a claim shows (its article and the article's source,
+        speaker, speaker role with its organisation, channel, event, the
+        actors it is about, its evidence and the briefings featuring it that
+        `user` may see), so a list of claims costs the same few queries
+        whatever its length, and attribution_text none at all.
+        """
+        from briefings.models import Briefing
+
+        briefings = (
+            Briefing.objects.visible_to(user)
+            .defer("analysis", "analysis_html")
+            .order_by("-published_at", "pk")
+        )
+        return self.select_related(
+            "article__source",
+            "speaker",
+            "speaker_role__organisation",
+            "channel",
+            "event",
+        ).prefetch_related(
+            "about",
+            "evidence_links__source",
+            models.Prefetch("briefings", queryset=briefings),
+        )
+
     def anchored(self):
         return self.filter(start__isnull=False)
 
