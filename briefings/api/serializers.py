@@ -118,6 +118,9 @@ GLOSSARY = {
     "position": "Place in the order, from 0.",
     "comment": "Editor's comment shown with the key claim.",
     "actors": "Actors the briefing covers (slugs when writing).",
+    "key_claim_count": "How many key claims the briefing has (those visible to you).",
+    "article_count": "How many articles the briefing draws on.",
+    "key_claim_urls": "The key claims in the editors' order, as links to them in the API.",
     "authors": "Staff credited as authors (user names).",
     "corrections": "Changes made after publication, with the public reason.",
     "reason": "Why it was changed, as shown to readers.",
@@ -292,8 +295,8 @@ class AbsoluteURLField(serializers.Field):
     Without a request, the path alone.
     """
 
-    def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
+    def __init__(self, source="*", **kwargs):
+        super().__init__(source=source, read_only=True, **kwargs)
 
     @cached_property
     def origin(self):
@@ -340,6 +343,14 @@ class LinkField(AbsoluteURLField):
             return self.origin + reverse_one(self.view_name, value)  # reverse() quotes it
         head, tail = self.around_value
         return f"{head}{value}{tail}"
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
+class LinksField(LinkField):
+    """The absolute URLs of several objects, e.g. a briefing's key claims (source: their list)."""
+
+    def to_representation(self, objects):
+        return [super(LinksField, self).to_representation(obj) for obj in objects]
 
 
 def link_to(view_name, lookup_field="slug"):
@@ -681,6 +692,13 @@ class ArticleSerializer(SlugFromMixin, ModelCleanSerializer):
         ]
 
 
+class ArticleSummarySerializer(ArticleSerializer):
+    """An article in a list: everything but its body, which the article's own resource has."""
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [name for name in ArticleSerializer.Meta.fields if name != "body"]
+
+
 class ClaimEvidenceSerializer(ModelSerializer):
     """A source the verdict relies on."""
 
@@ -955,3 +973,39 @@ class BriefingSerializer(SlugFromMixin, ReviewedSerializerMixin, ModelCleanSeria
         if status is not None:
             attrs["status"] = status
         return attrs
+
+
+class BriefingSummarySerializer(ModelSerializer):
+    """
+    A briefing in a list: what it is about, how much it holds and where to
+    read it. Its key claims are linked, not embedded: the briefing's own
+    resource has them in full.
+    """
+
+    api_url = link_to("briefing-detail")
+    page_url = PageURLField()
+    event = RefField(EventRefSerializer, read_only=True, allow_null=True)
+    actors = RefField(ActorRefSerializer, many=True, read_only=True)
+    key_claim_count = serializers.IntegerField(source="claim_links.count", read_only=True)
+    article_count = serializers.IntegerField(source="article_links.count", read_only=True)
+    key_claim_urls = LinksField("api:claim-detail", "claim_id", source="claim_links.all")
+
+    class Meta:
+        model = Briefing
+        fields = [
+            "slug",
+            "api_url",
+            "page_url",
+            "title",
+            "lede",
+            "status",
+            "published_at",
+            "event",
+            "actors",
+            "key_claim_count",
+            "article_count",
+            "key_claim_urls",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
