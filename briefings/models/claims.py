@@ -108,11 +108,14 @@ class ClaimQuerySet(VisibleQuerySet):
 
     def for_display(self, user=None):
         """
-        Load everything a claim shows (its article and the article's source,
-        speaker, speaker role with its organisation, channel, event, the
-        actors it is about, its evidence and the briefings featuring it that
-        `user` may see), so a list of claims costs the same few queries
-        whatever its length, and attribution_text none at all.
+        Load everything a claim shows, so a list of claims costs the same few
+        queries whatever its length, and attribution_text none at all: its
+        article with the article's source, speaker, speaker role with its
+        organisation, channel and event; and as lists (no related manager
+        made per claim, which costs more than the query on long lists)
+        `about_list` (the actors it is about), `evidence_list` (evidence
+        links with their sources) and `briefing_list` (the briefings
+        featuring it that `user` may see, newest first).
         """
         from briefings.models import Briefing
 
@@ -128,9 +131,13 @@ class ClaimQuerySet(VisibleQuerySet):
             "channel",
             "event",
         ).prefetch_related(
-            "about",
-            "evidence_links__source",
-            models.Prefetch("briefings", queryset=briefings),
+            models.Prefetch("about", to_attr="about_list"),
+            models.Prefetch(
+                "evidence_links",
+                queryset=ClaimEvidence.objects.select_related("source"),
+                to_attr="evidence_list",
+            ),
+            models.Prefetch("briefings", queryset=briefings, to_attr="briefing_list"),
         )
 
     def anchored(self):
