@@ -137,8 +137,8 @@ DETAIL_QUERIES = {
     "/api/v1/actors/{speaker}/": 4,
     "/api/v1/actors/{speaker}/popolo/": 4,
     "/api/v1/articles/{article}/": 1,  # the article with its source
-    # the article; its claims as in the claims list
-    "/api/v1/articles/{article}/annotations/": 5,
+    # the article; its claims with their foreign keys, as in the claims list
+    "/api/v1/articles/{article}/annotations/": 2,
     "/api/v1/sources/{source}/": 1,  # the source with its publisher
     "/api/v1/events/{event}/": 1,  # the event with its country
     "/api/v1/sco/memberships/{membership}/": 2,  # the membership with its state; evidence

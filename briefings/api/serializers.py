@@ -13,6 +13,7 @@ from functools import cached_property
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -240,8 +241,24 @@ class PlainReadMixin:
         return data
 
 
+class DateTimeField(serializers.DateTimeField):
+    """A date-time in the current time zone, looked up once per field rather than per value."""
+
+    @cached_property
+    def current_timezone(self):
+        return super().default_timezone()
+
+    def default_timezone(self):
+        return self.current_timezone
+
+
 class ModelSerializer(PlainReadMixin, DescribedMixin, serializers.ModelSerializer):
     """The base of the API's serializers: described fields, read fast."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
 
 
 class RefField(serializers.SlugRelatedField):

@@ -10,6 +10,7 @@ validation and briefings.services — the same rules as the admin.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.encoding import iri_to_uri
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -311,7 +312,16 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
         """Workflow steps that follow the save (status changes, re-anchoring)."""
 
     def absolute(self, path):
-        return self.request.build_absolute_uri(path)
+        """
+        Return path as an absolute URL on the request's host, as
+        build_absolute_uri does, with the scheme and host worked out once per
+        request: a collection makes several URLs for each of its claims.
+        """
+        if not path.startswith("/") or path.startswith("//"):
+            return self.request.build_absolute_uri(path)
+        if not hasattr(self, "origin"):
+            self.origin = self.request.build_absolute_uri("/").removesuffix("/")
+        return self.origin + iri_to_uri(path)
 
     def jsonld_content_type(self):
         """Name the Web Annotation profile when the client took JSON-LD (not plain JSON)."""
@@ -495,7 +505,10 @@ class ArticleViewSet(ResourceViewSet):
     def annotations(self, request, slug=None):
         article = self.get_object()
         claims = Claim.objects.visible_to(request.user).filter(article=article)
-        claims = list(claims.for_display(request.user).defer("article__body"))
+        # An annotation shows the claim's attribution, not whom it is about,
+        # its evidence or briefings.
+        claims = claims.for_display(request.user).prefetch_related(None)
+        claims = list(claims.defer("article__body"))
         for claim in claims:
             claim.article = article
         collection = formats.annotation_collection(article, claims, self.absolute)
