@@ -8,6 +8,7 @@ makes an absolute URL from a path, and returns plain JSON-ready data.
 from django.urls import reverse
 
 from briefings.models import ActorKind, Verdict
+from briefings.reversing import reverse_one
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNOTATION_PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -55,7 +56,7 @@ def annotation(claim, absolute):
         )
     return {
         "@context": ANNOTATION_CONTEXT,
-        "id": absolute(reverse("api:claim-annotation", kwargs={"pk": claim.pk})),
+        "id": absolute(reverse_one("api:claim-annotation", claim.pk)),
         "type": "Annotation",
         "motivation": "assessing" if claim.verdict != Verdict.UNVERIFIED else "identifying",
         "created": claim.created_at.isoformat(),

@@ -8,12 +8,18 @@ constraints), exactly as in the admin.
 """
 
 import copy
+import inspect
+from functools import cached_property
 
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
 from briefings import anchoring
@@ -33,6 +39,7 @@ from briefings.models import (
     Statement,
     can_preview,
 )
+from briefings.reversing import MARKER, PLAIN, reverse_one
 
 # Descriptions for fields whose model gives none, shared by every resource so
 # the same name always means the same thing in the schema.
@@ -112,6 +119,9 @@ GLOSSARY = {
     "position": "Place in the order, from 0.",
     "comment": "Editor's comment shown with the key claim.",
     "actors": "Actors the briefing covers (slugs when writing).",
+    "key_claim_count": "How many key claims the briefing has (those visible to you).",
+    "article_count": "How many articles the briefing draws on.",
+    "key_claim_urls": "The key claims in the editors' order, as links to them in the API.",
     "authors": "Staff credited as authors (user names).",
     "corrections": "Changes made after publication, with the public reason.",
     "reason": "Why it was changed, as shown to readers.",
@@ -130,6 +140,127 @@ class DescribedMixin:
         return fields
 
 
+# Reading --------------------------------------------------------------------
+
+# A field left out of the representation (DRF's SkipField).
+SKIPPED = object()
+
+
+def generic_reader(field):
+    """Return a function reading `field` of an object as DRF's Serializer.to_representation does."""
+
+    def read(obj):
+        try:
+            value = field.get_attribute(obj)
+        except SkipField:
+            return SKIPPED
+        check = value.pk if isinstance(value, PKOnlyObject) else value
+        return None if check is None else field.to_representation(value)
+
+    return read
+
+
+def is_plain_attribute(model, name):
+    """Whether `name` is a model field, forward relation or property: read with getattr alone."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return isinstance(inspect.getattr_static(model, name, None), property | cached_property)
+    return field.concrete and not field.many_to_many
+
+
+def field_reader(field, model):
+    """
+    Return a function reading `field` of an object: for a model field,
+    forward relation or property, getattr and the field's to_representation,
+    skipping DRF's generic attribute lookup (callables, mappings, dotted
+    sources, defaults); for a list of related objects, the prefetched list
+    where there is one, without making a related manager; for anything
+    else, DRF's own way.
+    """
+    generic = generic_reader(field)
+    convert = field.to_representation
+    if field.source == "*":
+        return convert
+    if len(field.source_attrs) != 1:
+        return generic
+    name = field.source
+    getter = type(field).get_attribute
+    if getter not in (
+        serializers.Field.get_attribute,
+        serializers.RelatedField.get_attribute,
+        serializers.ManyRelatedField.get_attribute,
+    ):
+        return generic  # the field reads its own way (LinkedRefsField)
+    if getter is serializers.RelatedField.get_attribute and field.use_pk_only_optimization():
+        return generic  # the id alone, not the related object
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListSerializer):
+        listed = getattr(field.parent.Meta, "prefetched_lists", {}).get(name)
+
+        def read_many(obj):
+            if listed is not None and listed in obj.__dict__:
+                return convert(obj.__dict__[listed])
+            prefetched = getattr(obj, "_prefetched_objects_cache", {})
+            return convert(prefetched[name]) if name in prefetched else generic(obj)
+
+        return read_many
+    if not is_plain_attribute(model, name):
+        return generic
+
+    def read(obj):
+        try:
+            value = getattr(obj, name)
+        except (AttributeError, ObjectDoesNotExist):
+            return generic(obj)  # DRF's default, null or skip rules apply
+        return None if value is None else convert(value)
+
+    return read
+
+
+class PlainReadMixin:
+    """
+    Represent an object with readers worked out once per serializer
+    (field_reader) instead of DRF's attribute lookup for every field of
+    every object: the output is the same, at a fraction of the cost on lists.
+
+    Meta.prefetched_lists (relation → attribute) names lists a queryset
+    prefetched with to_attr, read instead of the relation where present.
+    """
+
+    @cached_property
+    def readers(self):
+        model = self.Meta.model
+        return [(field.field_name, field_reader(field, model)) for field in self._readable_fields]
+
+    def to_representation(self, instance):
+        data = {}
+        for name, read in self.readers:
+            value = read(instance)
+            if value is not SKIPPED:
+                data[name] = value
+        return data
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A date-time in the current time zone, looked up once per field rather than per value."""
+
+    @cached_property
+    def current_timezone(self):
+        return super().default_timezone()
+
+    def default_timezone(self):
+        return self.current_timezone
+
+
+class ModelSerializer(PlainReadMixin, DescribedMixin, serializers.ModelSerializer):
+    """The base of the API's serializers: described fields, read fast."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
+
+
 class RefField(serializers.SlugRelatedField):
     """A related object: its slug when writing, a small embedded object when reading."""
 
@@ -138,7 +269,12 @@ class RefField(serializers.SlugRelatedField):
         super().__init__(slug_field=slug_field, **kwargs)
 
     def to_representation(self, obj):
-        return self.ref_serializer(obj, context=self.context).data
+        return self.embedded.to_representation(obj)
+
+    @cached_property
+    def embedded(self):
+        """One serializer for every object this field shows, built on first use, not per object."""
+        return self.ref_serializer(context=self.context)
 
 
 class ClaimRefField(RefField):
@@ -174,22 +310,74 @@ class OptionalURLField(serializers.URLField):
 
 
 @extend_schema_field(OpenApiTypes.URI)
-class PageURLField(serializers.Field):
-    """The absolute URL of the object's public page."""
+class AbsoluteURLField(serializers.Field):
+    """
+    An absolute URL made from the object: its path joined to the request's
+    scheme and host, which are worked out once per field rather than once per
+    object (a path is ASCII already: reverse() quotes what needs it).
+    Without a request, the path alone.
+    """
 
-    def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
+    def __init__(self, source="*", **kwargs):
+        super().__init__(source=source, read_only=True, **kwargs)
+
+    @cached_property
+    def origin(self):
+        request = self.context.get("request")
+        return request.build_absolute_uri("/").removesuffix("/") if request else ""
 
     def to_representation(self, obj):
-        url = obj.get_absolute_url()
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        path = self.path(obj)
+        return None if path is None else self.origin + path
+
+    def path(self, obj):
+        raise NotImplementedError
+
+
+class PageURLField(AbsoluteURLField):
+    """The absolute URL of the object's public page."""
+
+    def path(self, obj):
+        return obj.get_absolute_url()
+
+
+class LinkField(AbsoluteURLField):
+    """
+    The absolute URL of an API view taking the object's slug or id, as
+    HyperlinkedIdentityField gives it, but reversed once per field with a
+    marker in place of the value, which each object's value then replaces.
+    """
+
+    def __init__(self, view_name, lookup_field, **kwargs):
+        self.view_name, self.lookup_field = view_name, lookup_field
+        super().__init__(**kwargs)
+
+    @cached_property
+    def around_value(self):
+        """The absolute URL before and after the value."""
+        head, tail = reverse_one(self.view_name, MARKER).split(MARKER)
+        return self.origin + head, tail
+
+    def to_representation(self, obj):
+        value = getattr(obj, self.lookup_field)
+        if value is None or value == "":
+            return None
+        if not PLAIN.fullmatch(value := str(value)):
+            return self.origin + reverse_one(self.view_name, value)  # reverse() quotes it
+        head, tail = self.around_value
+        return f"{head}{value}{tail}"
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "uri"}})
+class LinksField(LinkField):
+    """The absolute URLs of several objects, e.g. a briefing's key claims (source: their list)."""
+
+    def to_representation(self, objects):
+        return [super(LinksField, self).to_representation(obj) for obj in objects]
 
 
 def link_to(view_name, lookup_field="slug"):
-    return serializers.HyperlinkedIdentityField(
-        view_name=f"api:{view_name}", lookup_field=lookup_field
-    )
+    return LinkField(f"api:{view_name}", lookup_field)
 
 
 def field_errors(error):
@@ -202,7 +390,7 @@ def field_errors(error):
     return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
 
 
-class ModelCleanSerializer(DescribedMixin, serializers.ModelSerializer):
+class ModelCleanSerializer(ModelSerializer):
     """
     A ModelSerializer whose writes the model validates as the admin's forms do.
 
@@ -293,7 +481,7 @@ class SlugFromMixin(serializers.Serializer):
 # Embedded references ---------------------------------------------------------
 
 
-class ActorRefSerializer(DescribedMixin, serializers.ModelSerializer):
+class ActorRefSerializer(ModelSerializer):
     """An actor, embedded."""
 
     api_url = link_to("actor-detail")
@@ -303,7 +491,7 @@ class ActorRefSerializer(DescribedMixin, serializers.ModelSerializer):
         fields = ["slug", "name", "kind", "api_url"]
 
 
-class SourceRefSerializer(DescribedMixin, serializers.ModelSerializer):
+class SourceRefSerializer(ModelSerializer):
     """A source, embedded."""
 
     api_url = link_to("source-detail")
@@ -313,7 +501,7 @@ class SourceRefSerializer(DescribedMixin, serializers.ModelSerializer):
         fields = ["slug", "name", "kind", "url", "api_url"]
 
 
-class EventRefSerializer(DescribedMixin, serializers.ModelSerializer):
+class EventRefSerializer(ModelSerializer):
     """An event, embedded."""
 
     api_url = link_to("event-detail")
@@ -323,7 +511,7 @@ class EventRefSerializer(DescribedMixin, serializers.ModelSerializer):
         fields = ["slug", "name", "start_date", "end_date", "api_url"]
 
 
-class ArticleRefSerializer(DescribedMixin, serializers.ModelSerializer):
+class ArticleRefSerializer(ModelSerializer):
     """An article, embedded."""
 
     api_url = link_to("article-detail")
@@ -334,7 +522,7 @@ class ArticleRefSerializer(DescribedMixin, serializers.ModelSerializer):
         fields = ["id", "slug", "title", "api_url", "page_url"]
 
 
-class BriefingRefSerializer(DescribedMixin, serializers.ModelSerializer):
+class BriefingRefSerializer(ModelSerializer):
     """A briefing, embedded."""
 
     api_url = link_to("briefing-detail")
@@ -345,7 +533,7 @@ class BriefingRefSerializer(DescribedMixin, serializers.ModelSerializer):
         fields = ["slug", "title", "status", "published_at", "api_url", "page_url"]
 
 
-class ClaimSummarySerializer(DescribedMixin, serializers.ModelSerializer):
+class ClaimSummarySerializer(ModelSerializer):
     """A claim as embedded in a briefing: enough to show it with its attribution."""
 
     api_url = link_to("claim-detail", lookup_field="pk")
@@ -404,7 +592,7 @@ class SourceSerializer(SlugFromMixin, ModelCleanSerializer):
         ]
 
 
-class ActorAliasSerializer(DescribedMixin, serializers.ModelSerializer):
+class ActorAliasSerializer(ModelSerializer):
     """Another name an actor goes by in text."""
 
     class Meta:
@@ -412,7 +600,7 @@ class ActorAliasSerializer(DescribedMixin, serializers.ModelSerializer):
         fields = ["name", "language"]
 
 
-class AffiliationSerializer(DescribedMixin, serializers.ModelSerializer):
+class AffiliationSerializer(ModelSerializer):
     """An actor's tie to another over a period: office held, membership, part-of."""
 
     organisation = RefField(ActorRefSerializer, read_only=True)
@@ -527,7 +715,14 @@ class ArticleSerializer(SlugFromMixin, ModelCleanSerializer):
         ]
 
 
-class ClaimEvidenceSerializer(DescribedMixin, serializers.ModelSerializer):
+class ArticleSummarySerializer(ArticleSerializer):
+    """An article in a list: everything but its body, which the article's own resource has."""
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [name for name in ArticleSerializer.Meta.fields if name != "body"]
+
+
+class ClaimEvidenceSerializer(ModelSerializer):
     """A source the verdict relies on."""
 
     source = RefField(SourceRefSerializer, queryset=Source.objects.all())
@@ -547,7 +742,7 @@ class ApproveSerializer(serializers.Serializer):
     )
 
 
-class PendingChangeSerializer(DescribedMixin, serializers.ModelSerializer):
+class PendingChangeSerializer(ModelSerializer):
     """An editor's change to what readers see, waiting for a reviewer."""
 
     created_by = serializers.SlugRelatedField(read_only=True, slug_field="username")
@@ -663,6 +858,12 @@ class ClaimSerializer(ReviewedSerializerMixin, ModelCleanSerializer):
             "suffix": {"trim_whitespace": False},
         }
         links = {"about": ("actor_links", "actor"), "evidence_links": ("evidence_links", "source")}
+        # Relation → the list Claim.objects.for_display() loads it into, read where present.
+        prefetched_lists = {
+            "about": "about_list",
+            "evidence_links": "evidence_list",
+            "briefings": "briefing_list",
+        }
 
     def validate(self, attrs):
         if self.instance is None and attrs.get("end") is None:
@@ -722,7 +923,7 @@ class ClaimReviewStateSerializer(serializers.Serializer):
     )
 
 
-class BriefingClaimSerializer(DescribedMixin, serializers.ModelSerializer):
+class BriefingClaimSerializer(ModelSerializer):
     """A key claim of a briefing, in the editors' order."""
 
     claim = ClaimRefField(ClaimSummarySerializer, queryset=Claim.objects.all())
@@ -801,3 +1002,39 @@ class BriefingSerializer(SlugFromMixin, ReviewedSerializerMixin, ModelCleanSeria
         if status is not None:
             attrs["status"] = status
         return attrs
+
+
+class BriefingSummarySerializer(ModelSerializer):
+    """
+    A briefing in a list: what it is about, how much it holds and where to
+    read it. Its key claims are linked, not embedded: the briefing's own
+    resource has them in full.
+    """
+
+    api_url = link_to("briefing-detail")
+    page_url = PageURLField()
+    event = RefField(EventRefSerializer, read_only=True, allow_null=True)
+    actors = RefField(ActorRefSerializer, many=True, read_only=True)
+    key_claim_count = serializers.IntegerField(source="claim_links.count", read_only=True)
+    article_count = serializers.IntegerField(source="article_links.count", read_only=True)
+    key_claim_urls = LinksField("api:claim-detail", "claim_id", source="claim_links.all")
+
+    class Meta:
+        model = Briefing
+        fields = [
+            "slug",
+            "api_url",
+            "page_url",
+            "title",
+            "lede",
+            "status",
+            "published_at",
+            "event",
+            "actors",
+            "key_claim_count",
+            "article_count",
+            "key_claim_urls",
+            "version",
+            "created_at",
+            "updated_at",
+        ]

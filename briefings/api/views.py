@@ -10,6 +10,7 @@ validation and briefings.services — the same rules as the admin.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.encoding import iri_to_uri
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -59,6 +60,89 @@ class Pagination(pagination.PageNumberPagination):
         for name, description in descriptions.items():
             response["properties"][name]["description"] = description
         response["description"] = "One page of results, with links to its neighbours."
+        return response
+
+
+class CursorPagination(pagination.CursorPagination):
+    """
+    Pages in id order that stay put while rows are added: each page is found
+    from where the last one ended, with no count and no offset, so a deep page
+    costs what the first does.
+    """
+
+    page_size = Pagination.page_size
+    page_size_query_param = Pagination.page_size_query_param
+    max_page_size = Pagination.max_page_size
+    ordering = ("pk",)
+    # DRF's NotFound for an unreadable cursor would say the list is missing.
+    invalid_cursor = "This cursor is not one the API gave: follow a `next` or `previous` link."
+
+    def get_ordering(self, request, queryset, view):
+        if request.query_params.get("ordering"):
+            raise exceptions.ValidationError(
+                {"ordering": ["A list paged by cursor is in id order: leave out `ordering`."]}
+            )
+        return self.ordering
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            cursor = None
+            valid = False
+        else:
+            position = cursor.position if cursor else None
+            # An id, not one longer than the database's integers.
+            valid = position is None or (position.isdigit() and len(position) < 19)
+        if not valid:
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor]})
+        return cursor
+
+
+class CursorOrPagePagination(Pagination):
+    """
+    Pages by number (`page`), or by cursor once the request has a `cursor`
+    parameter, even an empty one for the first page: big lists can be read
+    to the end without counting them or skipping ever more rows.
+    """
+
+    cursor_query_param = "cursor"
+    cursor_query_description = (
+        "Page by cursor instead of by number: send `cursor=` (empty) for the first page, "
+        "then follow `next`. Results come in id order, without a `count`; a deep page costs "
+        "what the first does. Cannot be combined with `page` or `ordering`."
+    )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.cursor_query_param not in request.query_params:
+            self.by_cursor = None
+            return super().paginate_queryset(queryset, request, view)
+        if self.page_query_param in request.query_params:
+            raise exceptions.ValidationError(
+                {"cursor": ["Page by `cursor` or by `page`, not both."]}
+            )
+        self.by_cursor = CursorPagination()
+        return self.by_cursor.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.by_cursor is not None:
+            return self.by_cursor.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_schema_operation_parameters(self, view):
+        cursor = {
+            "name": self.cursor_query_param,
+            "required": False,
+            "in": "query",
+            "description": self.cursor_query_description,
+            "schema": {"type": "string"},
+        }
+        return [*super().get_schema_operation_parameters(view), cursor]
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["required"] = ["results"]
+        response["properties"]["count"]["description"] += " Left out when paging by cursor."
         return response
 
 
@@ -228,7 +312,16 @@ class ResourceViewSet(ConditionalMixin, viewsets.ModelViewSet):
         """Workflow steps that follow the save (status changes, re-anchoring)."""
 
     def absolute(self, path):
-        return self.request.build_absolute_uri(path)
+        """
+        Return path as an absolute URL on the request's host, as
+        build_absolute_uri does, with the scheme and host worked out once per
+        request: a collection makes several URLs for each of its claims.
+        """
+        if not path.startswith("/") or path.startswith("//"):
+            return self.request.build_absolute_uri(path)
+        if not hasattr(self, "origin"):
+            self.origin = self.request.build_absolute_uri("/").removesuffix("/")
+        return self.origin + iri_to_uri(path)
 
     def jsonld_content_type(self):
         """Name the Web Annotation profile when the client took JSON-LD (not plain JSON)."""
@@ -379,11 +472,19 @@ class ArticleViewSet(ResourceViewSet):
     model = Article
     serializer_class = serializers.ArticleSerializer
     filterset_class = filters.ArticleFilter
+    pagination_class = CursorOrPagePagination
     ordering_fields = ["title", "slug", "published_at", "updated_at"]
     ordering = ["-published_at", "title"]
 
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.ArticleSummarySerializer
+        return super().get_serializer_class()
+
     def with_related(self, queryset):
-        return queryset.select_related("source")
+        queryset = queryset.select_related("source")
+        # A list leaves the bodies out (see ArticleSummarySerializer).
+        return queryset.defer("body") if self.action == "list" else queryset
 
     def perform_update(self, serializer):
         # A new body moves every claim with its quote (or names those it cannot move).
@@ -404,7 +505,10 @@ class ArticleViewSet(ResourceViewSet):
     def annotations(self, request, slug=None):
         article = self.get_object()
         claims = Claim.objects.visible_to(request.user).filter(article=article)
-        claims = list(claims.select_related("speaker", "channel"))
+        # An annotation shows the claim's attribution, not whom it is about,
+        # its evidence or briefings.
+        claims = claims.for_display(request.user).prefetch_related(None)
+        claims = list(claims.defer("article__body"))
         for claim in claims:
             claim.article = article
         collection = formats.annotation_collection(article, claims, self.absolute)
@@ -417,6 +521,7 @@ class ClaimViewSet(ReviewedViewSet):
     model = Claim
     serializer_class = serializers.ClaimSerializer
     filterset_class = filters.ClaimFilter
+    pagination_class = CursorOrPagePagination
     lookup_field = "pk"
     lookup_value_regex = ID_PATTERN
     if_match_actions = (*ReviewedViewSet.if_match_actions, "review")
@@ -425,18 +530,7 @@ class ClaimViewSet(ReviewedViewSet):
     link_names = {"evidence_links": "evidence"}
 
     def with_related(self, queryset):
-        briefings = Briefing.objects.visible_to(self.request.user)
-        return (
-            super()
-            .with_related(queryset)
-            .defer("article__body")
-            .select_related("article", "speaker", "channel", "event")
-            .prefetch_related(
-                "about",
-                "evidence_links__source",
-                Prefetch("briefings", queryset=briefings.order_by("-published_at", "pk")),
-            )
-        )
+        return super().with_related(queryset).for_display(self.request.user).defer("article__body")
 
     def save(self, obj, data, serializer):
         return editing.claim_save(
@@ -510,24 +604,44 @@ class BriefingViewSet(ReviewedViewSet):
     ordering_fields = ["published_at", "title", "slug", "updated_at"]
     ordering = ["-published_at", "-created_at"]
 
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.BriefingSummarySerializer
+        return super().get_serializer_class()
+
     def with_related(self, queryset):
-        claim_links = BriefingClaim.objects.select_related(
+        claim_links = BriefingClaim.objects.filter(
+            claim__in=Claim.objects.visible_to(self.request.user)
+        )
+        queryset = queryset.select_related("event").prefetch_related("actors")
+        if self.action == "list":
+            # Summaries count and link the key claims and articles (see BriefingSummarySerializer).
+            return queryset.defer("analysis", "analysis_html").prefetch_related(
+                Prefetch("claim_links", queryset=claim_links.only("briefing", "claim")),
+                Prefetch("article_links", queryset=BriefingArticle.objects.only("briefing")),
+            )
+        claim_links = claim_links.select_related(
             "claim__article", "claim__speaker", "claim__channel"
         ).defer("claim__article__body")
-        claim_links = claim_links.filter(claim__in=Claim.objects.visible_to(self.request.user))
-        queryset = super().with_related(queryset)
-        return queryset.select_related("event").prefetch_related(
-            Prefetch("claim_links", queryset=claim_links),
-            Prefetch(
-                "article_links",
-                queryset=BriefingArticle.objects.select_related("article").defer("article__body"),
-            ),
-            "actors",
-            "authors",
+        return (
+            super()
+            .with_related(queryset)
+            .prefetch_related(
+                Prefetch("claim_links", queryset=claim_links),
+                Prefetch(
+                    "article_links",
+                    queryset=BriefingArticle.objects.select_related("article").defer(
+                        "article__body"
+                    ),
+                ),
+                "authors",
+            )
         )
 
     def last_modified(self, objects):
-        """A briefing changes when a key claim it embeds changes, too."""
+        """A briefing changes when a key claim it embeds changes (a summary only links them)."""
+        if self.action == "list":
+            return super().last_modified(objects)
         embedded = [link.claim for briefing in objects for link in briefing.claim_links.all()]
         return super().last_modified([*objects, *embedded])
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from briefings.api.serializers import (
     ActorRefSerializer,
-    DescribedMixin,
+    ModelSerializer,
     PageURLField,
     RefField,
     link_to,
@@ -32,7 +32,7 @@ SCO_GLOSSARY = {
 }
 
 
-class SCOSerializer(DescribedMixin, serializers.ModelSerializer):
+class SCOSerializer(ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         for name, field in fields.items():

@@ -1,8 +1,9 @@
-"""Rows the page benchmark measured, and the table the terminal summary prints."""
+"""Rows the benchmarks measured, and the tables the terminal summary prints."""
 
 from django.db import connection
 
 ROWS = []
+API_ROWS = []
 COLUMNS = (
     ("page", "<", 9, "{}"),
     ("claims", ">", 6, "{}"),
@@ -15,17 +16,23 @@ COLUMNS = (
 )
 
 
-def table():
-    """Return the measured rows as aligned lines, with a legend."""
-    header = "  ".join(f"{name:{align}{width}}" for name, align, width, _ in COLUMNS)
+def aligned(columns, rows):
+    """Return a header, a rule and one line per row, in columns of (name, align, width, format)."""
+    header = "  ".join(f"{name:{align}{width}}" for name, align, width, _ in columns)
     lines = [header, "-" * len(header)]
-    for row in ROWS:
+    for row in rows:
         lines.append(
             "  ".join(
                 f"{fmt.format(value):{align}{width}}"
-                for (_, align, width, fmt), value in zip(COLUMNS, row, strict=True)
+                for (_, align, width, fmt), value in zip(columns, row, strict=True)
             )
         )
+    return lines
+
+
+def table():
+    """Return the measured rows as aligned lines, with a legend."""
+    lines = aligned(COLUMNS, ROWS)
     lines.append(
         f"{connection.vendor}; medians of CPU time (a database server's own work not counted)"
     )
@@ -34,3 +41,21 @@ def table():
         "cached = served from the page cache; peak = tracemalloc during one render"
     )
     return lines
+
+
+API_COLUMNS = (
+    ("request", "<", 22, "{}"),
+    ("claims", ">", 6, "{}"),
+    ("queries", ">", 7, "{}"),
+    ("CPU ms", ">", 8, "{:.1f}"),
+    ("KB", ">", 8, "{:.1f}"),
+)
+
+
+def api_table():
+    """Return the API benchmark's rows as aligned lines, with a legend."""
+    return [
+        *aligned(API_COLUMNS, API_ROWS),
+        f"{connection.vendor}; medians of CPU time per request, as the server spends it "
+        "(a database server's own work not counted)",
+    ]
