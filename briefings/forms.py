@@ -12,15 +12,18 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from briefings import services
+from briefings import article_files, services
 from briefings.history import m2m_targets
 from briefings.models import (
     Actor,
+    ActorKind,
+    Article,
     AttributionKind,
     BriefingStatus,
     Claim,
     ClaimComment,
     QuoteType,
+    Source,
 )
 
 
@@ -277,3 +280,74 @@ class ClaimAnnotationForm(VersionedAdminForm):
         self.fields["start"].error_messages["required"] = "Select the text of the claim first."
         if self.instance.pk:
             self.fields["about"].initial = [link.actor for link in self.instance.actor_links.all()]
+
+
+class ArticleFileForm(forms.Form):
+    """An article file to import, and the source it came from where the file names none."""
+
+    file = forms.FileField(
+        help_text="A .txt file (first line the title, or a header block of “Title:”, “URL:”, "
+        "“Source:”, “Published:” lines and a blank line), a saved web page (.html) or a "
+        ".json object with title, url, source, published_at and body."
+    )
+    source = forms.ModelChoiceField(
+        Source.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Article._meta.get_field("source"), admin.site),
+        help_text="Leave empty to use the source the file names (created if new).",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > article_files.MAX_BYTES:
+            raise ValidationError(
+                f"{upload.name}: the file has {upload.size:,} bytes; "
+                f"the limit is {article_files.MAX_BYTES:,}."
+            )
+        try:
+            return article_files.read_article_file(upload.name, upload.read())
+        except article_files.ArticleFileError as error:
+            raise ValidationError(str(error)) from None
+
+
+class KnownAutocompleteSelect(AutocompleteSelect):
+    """
+    An admin autocomplete whose selected option's label is given in `labels`
+    (pk -> text), so a list of many forms renders without a query per form.
+    """
+
+    labels = {}
+
+    def optgroups(self, name, value, attr=None):
+        options = [self.create_option(name, "", "", False, 0)]
+        for index, pk in enumerate(value, start=1):
+            if str(pk) in self.labels:
+                options.append(self.create_option(name, pk, self.labels[str(pk)], True, index))
+        return [(None, options, 0)]
+
+
+class SuggestionForm(forms.Form):
+    """One suggested claim as the editor confirms it: who said it, with which cue, how quoted."""
+
+    suggestion = forms.IntegerField(widget=forms.HiddenInput)
+    selected = forms.BooleanField(required=False, label="Select")
+    speaker = forms.ModelChoiceField(
+        Actor.objects.all(),
+        required=False,
+        widget=KnownAutocompleteSelect(Claim._meta.get_field("speaker"), admin.site),
+    )
+    new_actor_kind = forms.ChoiceField(
+        choices=[("", "—"), *ActorKind.choices],
+        required=False,
+        label="Or add the speaker as a new",
+    )
+    cue = forms.CharField(max_length=100, required=False)
+    quote_type = forms.ChoiceField(choices=[c for c in QuoteType.choices if c[0] != QuoteType.NONE])
+    same_statement = forms.BooleanField(required=False, label="Same statement as the claim shown")
+
+    def __init__(self, *args, speaker_labels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].widget.labels = speaker_labels or {}
+
+
+SuggestionFormSet = forms.formset_factory(SuggestionForm, extra=0)

@@ -7,7 +7,7 @@ public() rules as the pages.
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from briefings.models import Actor, Article, Briefing, Claim, Event, Source
+from briefings.models import Actor, Article, Briefing, Claim, Event, Source, Statement
 
 
 class PublicSitemap(Sitemap):
@@ -52,6 +52,11 @@ class EventSitemap(PublicSitemap):
     model = Event
 
 
+class StatementSitemap(PublicSitemap):
+    model = Statement
+    lastmod = None  # a statement has no time of its own; its claims do
+
+
 class PageSitemap(Sitemap):
     """Pages that are not one object: the home page, the indexes and the SCO overview."""
 
@@ -73,6 +78,7 @@ SITEMAPS = {
     "pages": PageSitemap,
     "briefings": BriefingSitemap,
     "claims": ClaimSitemap,
+    "statements": StatementSitemap,
     "actors": ActorSitemap,
     "articles": ArticleSitemap,
     "sources": SourceSitemap,

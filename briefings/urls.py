@@ -14,6 +14,7 @@ public_patterns = (
         path("", views.HomeView.as_view(), name="home"),
         path("briefings/<slug:slug>/", views.BriefingDetailView.as_view(), name="briefing-detail"),
         path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim-detail"),
+        path("statements/<int:pk>/", views.StatementDetailView.as_view(), name="statement-detail"),
         path("actors/", views.ActorIndexView.as_view(), name="actor-index"),
         path("actors/<slug:slug>/", views.ActorDetailView.as_view(), name="actor-detail"),
         path("actors/<slug:slug>/feed.atom", cache_public_page(ActorFeed()), name="actor-feed"),

@@ -26,6 +26,7 @@ from briefings import jsonld, outage
 from briefings.annotate import annotated_body
 from briefings.cache import cache_public_page
 from briefings.cards import claim_cards
+from briefings.differences import marked_differences
 from briefings.models import (
     Actor,
     ActorKind,
@@ -41,6 +42,7 @@ from briefings.models import (
     Event,
     Source,
     SourceKind,
+    Statement,
     Verdict,
     can_preview,
 )
@@ -274,6 +276,26 @@ class ClaimDetailView(PublicObjectMixin, DetailView):
             structured_data=[review] if review else [],
             **kwargs,
         )
+
+
+@cached
+class StatementDetailView(PublicObjectMixin, DetailView):
+    """One remark as each outlet reported it, side by side, differences marked."""
+
+    model = Statement
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("speaker")
+
+    def get_context_data(self, **kwargs):
+        appearances = list(
+            claims_with_attribution(self.visible(Claim).filter(statement=self.object)).order_by(
+                "article__published_at", "pk"
+            )
+        )
+        for claim in appearances[1:]:
+            claim.marked_quote = marked_differences(appearances[0].quote, claim.quote)
+        return super().get_context_data(appearances=appearances, **kwargs)
 
 
 @cached

@@ -183,7 +183,9 @@ class HiddenWorld:
             start_date=datetime.date(2025, 7, 1),
             country=cls.bare_country,
         )
-        statement = Statement.objects.create(summary="Trade will double", speaker=cls.speaker)
+        cls.statement = statement = Statement.objects.create(
+            summary="Trade will double", speaker=cls.speaker
+        )
         cls.claim = factories.ClaimFactory(
             article=cls.article,
             quote="trade will double",
@@ -295,6 +297,9 @@ class HiddenWorld:
             event=cls.hidden_event,
             verdict=Verdict.FALSE,
             rationale="HIDDEN-MARKER unpublished rationale",
+            statement=Statement.objects.create(
+                summary="HIDDEN-MARKER statement", speaker=cls.hidden_speaker
+            ),
         )
         ClaimEvidence.objects.create(claim=cls.unpublished, source=cls.outlet)
         # A draft about hidden things; in review and scheduled ones about public things.
@@ -434,6 +439,7 @@ class HiddenWorld:
         events = [self.hidden_event, self.hidden_summit]
         paths = [obj.get_absolute_url() for obj in [*claims, *briefings, *actors, *sources]]
         paths += [self.hidden_article.get_absolute_url()]
+        paths += [self.unpublished.statement.get_absolute_url()]
         paths += [f"/events/{event.slug}/" for event in events]
         paths += [f"/events/{event.slug}/feed.atom" for event in events]
         paths += [f"{actor.get_absolute_url()}feed.atom" for actor in actors]
@@ -498,6 +504,7 @@ class HiddenWorld:
             f"/events/{self.summit.slug}/feed.atom",
             "/sco/",
             self.summit.get_absolute_url(),
+            self.statement.get_absolute_url(),
             f"/events/{self.summit.slug}/",
             self.briefing.get_absolute_url(),
             self.claim.get_absolute_url(),
@@ -596,6 +603,7 @@ class HiddenEverywhereTests(HiddenWorld, TestCase):
             "/sco/": self.summit.get_absolute_url(),
             "/search/?q=trade+double": self.claim.get_absolute_url(),
             self.article.get_absolute_url(): "trade will double",
+            self.statement.get_absolute_url(): self.claim.get_absolute_url(),
             f"/api/v1/claims/?page_size=100&speaker={self.speaker.slug}": f'"id":{self.claim.pk}',
             f"/api/v1/sco/participations/?summit={self.summit.slug}": self.state.slug,
             f"/api/v1/sco/meetings/?participant={self.speaker.slug}": self.meeting.slug,

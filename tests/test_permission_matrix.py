@@ -7,10 +7,11 @@ readers see afterwards.
 
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from briefings import editing
-from briefings.models import Claim, ReviewStatus
+from briefings import editing, suggestions
+from briefings.models import Article, Claim, ReviewStatus
 from tests import factories
 from tests.change_control import (
     ANONYMOUS,
@@ -58,6 +59,7 @@ MATRIX = {
     "workspace_existing_claim": (LOGIN, (200, PENDING), (200, APPLIED)),
     "workspace_new_claim": (LOGIN, (200, UNSEEN), (200, UNSEEN)),
     "workspace_retire": (LOGIN, (200, PENDING), (200, APPLIED)),
+    "workspace_accept_suggestion": (LOGIN, (302, UNSEEN), (302, UNSEEN)),
     # Claim changelist actions (mark_* are reviewers' actions: editors are not offered them).
     "set_verdict_action": (LOGIN, (302, PENDING), (302, APPLIED)),
     "mark_reviewed_action": (LOGIN, (302, REFUSED), (302, APPLIED)),
@@ -78,6 +80,8 @@ MATRIX = {
     "api_reorder_key_claims": (API_ANONYMOUS, (202, PENDING), (200, APPLIED)),
     "api_archive": (API_ANONYMOUS, (403, REFUSED), (200, ARCHIVED)),
     "api_import_reviewed_claims": (API_ANONYMOUS, (400, REFUSED), (201, ADDED)),
+    # An article imported from a file waits for a briefing to draw on it.
+    "admin_import_article_file": (LOGIN, (302, UNSEEN), (302, UNSEEN)),
     # Briefing change form and its key-claim inline.
     "briefing_form_lede": (LOGIN, (302, PENDING), (302, APPLIED)),
     "briefing_form_add_key_claim": (LOGIN, (302, PENDING), (302, APPLIED)),
@@ -264,6 +268,33 @@ class PermissionMatrixTests(ChangeControlTestCase):
             return sorted(item["id"] for item in response.json()["results"])
 
         return seen
+
+    def workspace_accept_suggestion(self):
+        quote = "Observers disagreed."
+        start = self.article.body.index(quote)
+        found = {"speaker": self.claim.speaker.name, "start": start, "end": start + len(quote)}
+        (suggestion,) = suggestions.suggestions_store(
+            article=self.article,
+            found=[{**found, "quote": quote, "cue": "said", "quote_type": "indirect"}],
+        )
+        data = {
+            "suggestion-TOTAL_FORMS": 1,
+            "suggestion-INITIAL_FORMS": 1,
+            "suggestion-0-suggestion": suggestion.pk,
+            "suggestion-0-selected": "on",
+            "suggestion-0-speaker": self.claim.speaker_id,
+            "suggestion-0-cue": "said",
+            "suggestion-0-quote_type": "indirect",
+            "decision": "accept",
+        }
+        url = reverse("admin:briefings_article_suggestions_decide", args=[self.article.pk])
+        return Step(
+            lambda: self.client.post(url, data),
+            self.article_claims_seen(),
+            None,
+            self.briefing,
+            stored=self.new_claim_stored,
+        )
 
     def workspace_retire(self):
         url = reverse("admin:briefings_article_claim_retire", args=[self.article.pk, self.claim.pk])
@@ -480,6 +511,22 @@ class PermissionMatrixTests(ChangeControlTestCase):
             lambda: (self.public_briefing("imported") or {}).get("slug"),
             "imported",
             self.briefing,
+        )
+
+    def admin_import_article_file(self):
+        upload = SimpleUploadedFile("new.txt", b"Title: Imported\nSource: Wire\n\nA new text.\n")
+        url = reverse("admin:briefings_article_import_file")
+
+        def seen():
+            response = self.reader.get(reverse("api:article-list"))
+            return sorted(item["slug"] for item in response.json()["results"])
+
+        return Step(
+            lambda: self.client.post(url, {"file": upload}),
+            seen,
+            None,
+            self.briefing,
+            stored=Article.objects.filter(title="Imported").exists,
         )
 
     # Briefing change form ----------------------------------------------------------------

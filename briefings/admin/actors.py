@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from briefings import services
 from briefings.admin.base import HistoryAdmin, VersionedAdmin, admin_link
+from briefings.admin.quick_add import QuickActorForm, QuickAddMixin, QuickSourceForm
 from briefings.models import (
     Actor,
     ActorAlias,
@@ -22,7 +23,8 @@ from briefings.models import (
 
 
 @admin.register(Source)
-class SourceAdmin(VersionedAdmin):
+class SourceAdmin(QuickAddMixin, VersionedAdmin):
+    quick_add_form = QuickSourceForm
     list_display = ["name", "kind", "publisher_link", "published_date", "url"]
     list_filter = ["kind", "published_date"]
     list_select_related = ["publisher"]
@@ -50,7 +52,8 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(VersionedAdmin):
+class ActorAdmin(QuickAddMixin, VersionedAdmin):
+    quick_add_form = QuickActorForm
     list_display = ["name", "kind", "title", "country_link", "alias_list", "wikidata"]
     list_filter = ["kind"]
     list_select_related = ["country"]

@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from briefings import editing, services
+from briefings import editing, services, suggestions
 from briefings.admin.base import (
     VersionedAdmin,
     admin_link,
@@ -21,10 +23,10 @@ from briefings.admin.base import (
     orphan_message,
     refusal_errors,
 )
+from briefings.admin.suggestions import SuggestionsAdminMixin, suggestions_context
 from briefings.annotate import VERDICT_MARKERS, workspace_html
-from briefings.forms import (
-    ClaimAnnotationForm,
-)
+from briefings.article_files import ArticleFileError, article_import
+from briefings.forms import ArticleFileForm, ClaimAnnotationForm
 from briefings.models import (
     Article,
     Claim,
@@ -64,8 +66,16 @@ def claim_payload(claim):
     }
 
 
+def duplicate_message(error):
+    """The import error, with a link to the stored article when the file is a copy of one."""
+    if error.duplicate is None:
+        return str(error)
+    url = reverse("admin:briefings_article_change", args=[error.duplicate.pk])
+    return format_html('{} <a href="{}">Open it</a>.', str(error), url)
+
+
 @admin.register(Article)
-class ArticleAdmin(VersionedAdmin):
+class ArticleAdmin(SuggestionsAdminMixin, VersionedAdmin):
     change_form_template = "admin/briefings/article/change_form.html"
     list_display = ["title", "source", "published_at", "language", "claim_count", "orphan_count"]
     list_filter = ["source__kind", "language", "published_at"]
@@ -133,6 +143,11 @@ class ArticleAdmin(VersionedAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
+                "import-file/",
+                self.admin_site.admin_view(self.import_file_view),
+                name="{}_{}_import_file".format(*info),
+            ),
+            path(
                 "<path:object_id>/claims/save/",
                 self.admin_site.admin_view(self.claim_save_view),
                 name="{}_{}_claim_save".format(*info),
@@ -142,8 +157,42 @@ class ArticleAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.claim_retire_view),
                 name="{}_{}_claim_retire".format(*info),
             ),
+            *self.suggestion_urls(),
             *super().get_urls(),
         ]
+
+    def import_file_view(self, request):
+        """Create an article from an uploaded file and open its workspace."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleFileForm(request.POST or None, request.FILES or None)
+        if form.is_valid():
+            try:
+                article = article_import(
+                    document=form.cleaned_data["file"],
+                    source=form.cleaned_data["source"],
+                    by=request.user,
+                )
+            except ArticleFileError as error:
+                form.add_error("file", duplicate_message(error))
+            else:
+                found = len(suggestions.suggestions_find(article=article))
+                messages.success(
+                    request,
+                    f"Imported “{article.title}”: {found} suggested claim{pluralize(found)} "
+                    "to confirm beside the text, or mark claims in it yourself.",
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:briefings_article_change", args=[article.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import an article from a file",
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/briefings/article/import_file.html", context)
 
     def save_model(self, request, obj, form, change):
         # A revert re-anchors a restored text itself (services.history_revert).
@@ -199,6 +248,7 @@ class ArticleAdmin(VersionedAdmin):
             claim_form = ClaimAnnotationForm(auto_id="claim_%s")
             context.update(self.workspace_context(request, obj, self.workspace_claims(obj)))
             context["claim_form"] = claim_form
+            context.update(suggestions_context(request, obj))
             context["media"] = context["media"] + claim_form.media
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -55,6 +55,7 @@ from briefings.models.claims import (
     Statement,
     Verdict,
 )
+from briefings.models.suggestions import Suggestion, SuggestionStatus
 
 __all__ = [
     "Actor",
@@ -92,6 +93,8 @@ __all__ = [
     "SourceKind",
     "SourceQuerySet",
     "Statement",
+    "Suggestion",
+    "SuggestionStatus",
     "Verdict",
     "VersionedModel",
     "VisibleQuerySet",

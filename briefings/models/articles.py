@@ -3,6 +3,7 @@ Events and articles: what happens, and the texts being curated.
 """
 
 import hashlib
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -96,6 +97,19 @@ class ArticleQuerySet(VisibleQuerySet):
         )
 
 
+# Curly, low and angle quotes, and primes, read as the straight quote they stand for.
+QUOTES = str.maketrans("‘’‚‛′“”„‟″«»", "'" * 5 + '"' * 7)
+
+
+def normalised_sha256(text):
+    """
+    The fingerprint two copies of one text share: Unicode compatibility forms,
+    curly and straight quotes and runs of white space count as the same.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(QUOTES)
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
 class Article(VersionedModel):
     """
     One text being curated. Its body is the canonical plain text that claim
@@ -112,9 +126,10 @@ class Article(VersionedModel):
     language = models.CharField(max_length=20, default="en")
     body = models.TextField()
     body_sha256 = models.CharField(max_length=64, editable=False)
+    text_sha256 = models.CharField(max_length=64, editable=False, db_index=True, default="")
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_sha256"])
+    history = HistoricalRecords(excluded_fields=["body_sha256", "text_sha256"])
 
     class Meta:
         ordering = ["-published_at", "title"]
@@ -141,6 +156,7 @@ class Article(VersionedModel):
                     }
                 )
         self.body_sha256 = digest
+        self.text_sha256 = normalised_sha256(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -71,6 +71,12 @@ SAME_MANNER = {
 }
 
 
+class StatementQuerySet(VisibleQuerySet):
+    def public(self):
+        """Statements with an appearance readers may see."""
+        return self.filter(pk__in=Claim.objects.public().values("statement"))
+
+
 class Statement(models.Model):
     """One remark as made once, which several claims in several articles may report."""
 
@@ -80,6 +86,7 @@ class Statement(models.Model):
     )
     said_date = models.DateField(null=True, blank=True)
 
+    objects = StatementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -87,6 +94,9 @@ class Statement(models.Model):
 
     def __str__(self):
         return self.summary
+
+    def get_absolute_url(self):
+        return reverse_one("briefings:statement-detail", self.pk)
 
 
 class ClaimQuerySet(VisibleQuerySet):

@@ -1,0 +1,76 @@
+"""
+The editor's whole job on the workspace, in a real browser: a new speaker made
+from the annotation form, an article imported and its suggested claims confirmed.
+"""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from briefings.models import Article, Claim, SuggestionStatus
+from tests import factories
+from tests.browser.test_annotate import SEED_TEXT, SELECT_JS, SENTENCE, save_claim
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_a_new_speaker_is_added_from_the_annotation_form(live_server, page, login, screenshot):
+    editor = factories.editor()
+    article = factories.ArticleFactory(body=SEED_TEXT)
+    login(page, editor)
+    page.goto(live_server.url + reverse("admin:briefings_article_change", args=[article.pk]))
+    page.evaluate(SELECT_JS, SENTENCE)
+    page.click("[data-action=new-claim]")
+    page.keyboard.press("Escape")  # close the speaker search the form opened with
+    page.click(".field-speaker .quick-add-open")
+    page.fill("#quick-add-speaker-name", "Republic of India")
+    page.select_option("#quick-add-speaker-kind", "state")
+    page.fill("#quick-add-speaker-wikidata_qid", "Q668")
+    screenshot(page, "quick-add-actor")
+    page.click(".field-speaker .quick-add .button.default")
+    page.wait_for_selector(".field-speaker .quick-add", state="hidden")
+    assert "Republic of India" in page.inner_text(".field-speaker .select2-selection__rendered")
+    page.fill("#claim_cue", "stated")
+    page.select_option("#claim_claim_type", "announcement")
+    save_claim(page)
+    claim = Claim.objects.get(quote=SENTENCE)
+    assert (claim.speaker.name, claim.speaker.wikidata_qid) == ("Republic of India", "Q668")
+
+
+def test_an_editor_imports_an_article_and_confirms_its_suggestions(
+    live_server, page, login, seeds, screenshot, tmp_path
+):
+    """Times the job as an editor does it: upload, check, accept all; prints clicks and seconds."""
+    editor = factories.editor()
+    story = tmp_path / "astana.txt"
+    story.write_text(
+        "Title: Putin and Xi meet in Astana (wire copy)\nSource: Wire service\n\n"
+        f"{SEED_TEXT}\nThe summit ends on Thursday.\n"
+    )
+    login(page, editor)
+    started = time.monotonic()
+    page.goto(live_server.url + reverse("admin:briefings_article_changelist"))
+    page.click("text=Import from a file")  # 1
+    page.set_input_files("#id_file", str(story))  # 2
+    page.click("input[type=submit][value=Import]")  # 3
+    page.wait_for_selector("#suggestions")
+    article = Article.objects.get(title="Putin and Xi meet in Astana (wire copy)")
+    open_count = article.suggestions.count()
+    assert open_count >= 15
+    page.check("[data-action=select-all-suggestions]")  # 4
+    page.click("button[name=decision][value=accept]")  # 5
+    page.wait_for_selector(".messagelist")
+    seconds = time.monotonic() - started
+    screenshot(page, "suggestions-accepted", full_page=True)
+    accepted = article.suggestions.filter(status=SuggestionStatus.ACCEPTED).count()
+    left = article.suggestions.filter(status=SuggestionStatus.OPEN).count()
+    assert accepted == article.claims.count() >= open_count - left
+    assert accepted + left == open_count
+    print(
+        f"\nImport and confirm {open_count} suggestions: 5 clicks, {seconds:.1f} s; "
+        f"{accepted} claims made, {left} left for a new speaker"
+    )
