@@ -379,7 +379,10 @@ class DocumentError(ValidationError):
 class Loader:
     """
     Write a document's rows, all validated with full_clean and saved through
-    the model (so history records every row, links included).
+    the model (so history records every row, links included). Claims and
+    their links, the bulk of a large document, are all validated first and
+    then inserted in batches with their history rows (upsert_many), so an
+    import's query count does not grow with its claims.
 
     Rows that already exist here (by slug; statements, affiliations and claims
     by their natural key) are kept as they are: this site's curation prevails.
