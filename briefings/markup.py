@@ -1,5 +1,7 @@
 """Markdown written by editors, rendered once to sanitised HTML."""
 
+import threading
+
 import markdown
 import nh3
 
@@ -10,11 +12,22 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
 
+# One converter per thread: building one costs more than a short conversion
+# (an import renders thousands of rationales), and a converter is not thread-safe.
+local = threading.local()
+
+
+def converter():
+    if not hasattr(local, "markdown"):
+        local.markdown = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    return local.markdown
+
+
 def render_markdown(text):
     """Return sanitised HTML for editor-written markdown; raw HTML is stripped, not trusted."""
     if not text:
         return ""
-    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    html = converter().reset().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from briefings.anchoring import AnchorError, locate
+from briefings.cache import invalidate_public_pages
 from briefings.history import (
     link_relations,
     link_state,
@@ -286,6 +287,17 @@ def links_sync(*, owner, related_name, key, rows, by=None):
 #
 # Anyone who may change claims may comment, reply and resolve; a comment's text,
 # its place in the thread and its existence are its author's (and a Reviewer's).
+
+
+def rows_created_in_bulk(*, model, rows):
+    """
+    The one hook for rows inserted without save() (the importer's bulk path),
+    so they are exactly as visible as rows saved one by one: whatever a
+    post_save receiver keeps for readers is brought up to date here, for all
+    rows at once. Today that is the readers' page cache, emptied once.
+    """
+    if rows:
+        invalidate_public_pages(sender=model)
 
 
 def can_comment(user):

@@ -276,6 +276,16 @@ PAGE_THROTTLE_RATES = {
     "search": env_rate("SEARCH_RATE", "60/minute"),
 }
 
+# Apps whose rows `manage.py export_site` writes and `import_site` loads (their
+# history tables included): auth for users and groups, and every content app.
+BACKUP_APPS = ["auth", "briefings", "sco"]
+
+# Briefing imports (POST /api/v1/briefings/import/) run within the request, so
+# they are capped to finish well inside gunicorn's timeout: a document of at most
+# IMPORT_MAX_CLAIMS claims and IMPORT_MAX_BYTES bytes (the README has the numbers).
+IMPORT_MAX_CLAIMS = env_int("IMPORT_MAX_CLAIMS", 10_000)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "briefings.api.schema.AutoSchema",
     # Token first: an anonymous write then gets 401 with a WWW-Authenticate header.

@@ -26,6 +26,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from briefings.anchoring import AnchorError, locate
 from briefings.api.serializers import (
@@ -68,10 +69,13 @@ from briefings.services import (
     article_update_body,
     briefing_set_status,
     links_sync,
+    rows_created_in_bulk,
 )
 
 FORMAT = "briefings.briefing"
 FORMAT_VERSION = 1
+# Rows per INSERT when claims and their links are created in bulk.
+BULK_BATCH = 500
 
 # The vocabulary ----------------------------------------------------------------
 
@@ -375,7 +379,10 @@ class DocumentError(ValidationError):
 class Loader:
     """
     Write a document's rows, all validated with full_clean and saved through
-    the model (so history records every row, links included).
+    the model (so history records every row, links included). Claims and
+    their links, the bulk of a large document, are all validated first and
+    then inserted in batches with their history rows (upsert_many), so an
+    import's query count does not grow with its claims.
 
     Rows that already exist here (by slug; statements, affiliations and claims
     by their natural key) are kept as they are: this site's curation prevails.
@@ -477,26 +484,43 @@ class Loader:
 
     def save(self, obj, path):
         """full_clean and save obj; record its errors under path. Return obj or None."""
+        if not self.check(obj, path):
+            return None
+        obj._change_reason = self.reason
+        obj.save()
+        return obj
+
+    def check(self, obj, path, *, bulk=False):
+        """
+        full_clean obj and store its date-times as UTC; record its errors under
+        path. Return whether obj may be written.
+
+        In bulk, foreign keys and constraints are left out: the keys were
+        resolved by this loader (so the rows exist), and Django checks each
+        constraint by a query of its own, while the models' clean() says the
+        same in words and the database enforces them all the same.
+        """
         if any(
             place == path or place.startswith((f"{path}.", f"{path}[")) for place in self.errors
         ):
-            return None  # a reference in it is broken already
+            return False  # a reference in it is broken already
         # Users are this site's; a document never names them.
-        users = [
+        excluded = [
             field.name
             for field in obj._meta.concrete_fields
-            if field.is_relation and field.related_model._meta.label == settings.AUTH_USER_MODEL
+            if field.is_relation
+            and (bulk or field.related_model._meta.label == settings.AUTH_USER_MODEL)
         ]
         try:
-            obj.full_clean(exclude=users)
+            obj.full_clean(exclude=excluded, validate_constraints=not bulk)
         except ValidationError as error:
             messages = getattr(error, "message_dict", None) or {"__all__": error.messages}
             for field, field_messages in messages.items():
                 self.errors[path if field == "__all__" else f"{path}.{field}"] = field_messages
-            return None
+            return False
         except (TypeError, ValueError) as error:
             self.error(path, f"A value has the wrong type: {error}")
-            return None
+            return False
         for field in obj._meta.concrete_fields:
             value = getattr(obj, field.attname)
             if isinstance(value, datetime.datetime) and value.tzinfo is not None:
@@ -505,10 +529,8 @@ class Loader:
                     setattr(obj, field.attname, value.astimezone(datetime.UTC))
                 except OverflowError:
                     self.error(f"{path}.{field.name}", "This date-time is out of range.")
-                    return None
-        obj._change_reason = self.reason
-        obj.save()
-        return obj
+                    return False
+        return True
 
     def upsert(self, model, lookup, values, path, key=None, set_once=()):
         """
@@ -524,26 +546,91 @@ class Loader:
                 self.created.add(instance)
                 self.written.add(instance)
         else:
-            changed = {
-                name: value
-                for name, value in values.items()
-                if name not in set_once and getattr(instance, name) != value
-            }
-            if changed and self.update:
-                for name, value in changed.items():
-                    setattr(instance, name, value)
-                self.save(instance, path)
-                self.stats["updated"] += 1
-            else:
-                self.stats["unchanged"] += 1
-            if self.update:
-                self.written.add(instance)
+            self.keep_or_update(instance, values, path, set_once)
         if instance is not None and key is not None:
             self.tables[model._meta.concrete_model][key] = instance
         return instance
 
-    def links(self, owner, section, name, item, path):
-        """Write owner's link rows for item[name] if owner was written by this load."""
+    def keep_or_update(self, instance, values, path, set_once=()):
+        """Rewrite an existing row to values (with update) where it differs."""
+        changed = {
+            name: value
+            for name, value in values.items()
+            if name not in set_once and getattr(instance, name) != value
+        }
+        if changed and self.update:
+            for name, value in changed.items():
+                setattr(instance, name, value)
+            self.save(instance, path)
+            self.stats["updated"] += 1
+        else:
+            self.stats["unchanged"] += 1
+        if self.update:
+            self.written.add(instance)
+
+    def upsert_many(self, model, rows):
+        """
+        upsert() for many rows of one model at once: `rows` are (path, key,
+        lookup, values, set_once) tuples whose lookups share their field names.
+        Existing rows are found in one query; new ones are validated first and
+        created in bulk, history included, only if no row has an error.
+        Return the rows' instances (None for a row with errors), in order.
+        """
+        if not rows:
+            return []
+        names = list(rows[0][2])
+
+        def identity(lookup):
+            return tuple(getattr(value, "pk", value) for value in lookup.values())
+
+        attnames = [model._meta.get_field(name).attname for name in names]
+        candidates = model.objects.filter(
+            **{f"{names[0]}__in": {identity(lookup)[0] for _, _, lookup, _, _ in rows}}
+        )
+        existing = {tuple(getattr(row, name) for name in attnames): row for row in candidates}
+        instances, new = [], []
+        for path, key, lookup, values, set_once in rows:
+            instance = existing.get(identity(lookup))
+            if instance is not None:
+                if instance.pk is not None:
+                    self.keep_or_update(instance, values, path, set_once)
+                else:
+                    self.stats["unchanged"] += 1  # the same row twice in the document
+            else:
+                instance = model(**lookup, **values)
+                if self.check(instance, path, bulk=True):
+                    existing[identity(lookup)] = instance
+                    new.append(instance)
+                else:
+                    instance = None
+            if instance is not None and key is not None:
+                self.tables[model._meta.concrete_model][key] = instance
+            instances.append(instance)
+        self.fail_if_errors()
+        self.bulk_create(model, new)
+        self.created.update(new)
+        self.written.update(new)
+        return instances
+
+    def bulk_create(self, model, rows):
+        """Insert validated rows with their history rows, in batches, without save()."""
+        for row in rows:
+            # What save() would derive (a claim's rendered rationale).
+            if hasattr(row, "set_derived_fields"):
+                row.set_derived_fields()
+        bulk_create_with_history(
+            rows, model, batch_size=BULK_BATCH, default_user=self.by,
+            default_change_reason=self.reason,
+        )  # fmt: skip
+        self.stats["created"] += len(rows)
+        rows_created_in_bulk(model=model, rows=rows)
+
+    def links(self, owner, section, name, item, path, bulk=None):
+        """
+        Write owner's link rows for item[name] if owner was written by this load.
+        Those of an owner created by it are appended to the list `bulk`, if
+        given, for the caller to create in bulk.
+        """
         if owner not in self.written:
             return
         model, owner_field, key_field, fields = LINKS[section, name]
@@ -562,20 +649,32 @@ class Loader:
                 values = self.values(model, row, fields, row_path)
                 if values.get(key_field) is not None:
                     rows.append((row_path, values))
-        self.sync(model, owner_field, owner, key_field, rows)
+        if bulk is None or owner not in self.created:
+            self.sync(model, owner_field, owner, key_field, rows)
+            return
+        for path, values in self.wanted(model, key_field, rows).values():
+            link = model(**{owner_field: owner}, **values)
+            if self.check(link, path, bulk=True):
+                bulk.append(link)
 
-    def sync(self, model, owner_field, owner, key_field, rows):
-        """Make owner's `model` rows exactly `rows` ((path, values) pairs, told apart by key)."""
-        links = model.objects.filter(**{owner_field: owner})
-        if model_field(model, key_field).many_to_one:
-            links = links.select_related(key_field)
-        existing = {getattr(link, key_field): link for link in links}
+    @staticmethod
+    def wanted(model, key_field, rows):
+        """Link rows ((path, values) pairs) by their key, the last of repeats kept, positioned."""
         ordered = model_field(model, "position") is not None
         wanted = {}
         for position, (path, values) in enumerate(rows):
             if ordered:
                 values["position"] = position
             wanted[values[key_field]] = (path, values)
+        return wanted
+
+    def sync(self, model, owner_field, owner, key_field, rows):
+        """Make owner's `model` rows exactly `rows` ((path, values) pairs, told apart by key)."""
+        wanted = self.wanted(model, key_field, rows)
+        links = model.objects.filter(**{owner_field: owner})
+        if model_field(model, key_field).many_to_one:
+            links = links.select_related(key_field)
+        existing = {getattr(link, key_field): link for link in links}
         for value, link in existing.items():
             if value not in wanted:
                 link._change_reason = self.reason
@@ -688,11 +787,12 @@ class Loader:
 
     def load_claims(self):
         model, fields, entries = self.section("claims", required=("key", "article", "quote"))
-        claims = []
+        rows, items = [], {}
         for path, item in entries:
-            if item["key"] in self.tables[Claim]:
+            if item["key"] in items:
                 self.error(f"{path}.key", f"claim key {item['key']!r} is used twice")
                 continue
+            items[item["key"]] = item
             values = self.values(Claim, item, fields, path)
             article = values.pop("article")
             if article is None:
@@ -726,13 +826,17 @@ class Loader:
                 set_once = {*set_once, "created_by"}
             lookup = {"article": article}
             lookup.update({name: values.pop(name, None) for name in ("speaker", "start", "end")})
-            claim = self.upsert(Claim, lookup, values, path, key=item["key"], set_once=set_once)
-            if claim is not None:
-                claims.append((claim, item, path))
+            rows.append((path, item["key"], lookup, values, set_once))
         self.fail_if_errors()
-        for claim, item, path in claims:
-            self.links(claim, "claims", "about", item, path)
-            self.links(claim, "claims", "evidence", item, path)
+        claims = self.upsert_many(Claim, rows)
+        about, evidence = [], []
+        for claim, (path, key, *_) in zip(claims, rows, strict=True):
+            item = items[key]
+            self.links(claim, "claims", "about", item, path, bulk=about)
+            self.links(claim, "claims", "evidence", item, path, bulk=evidence)
+        self.fail_if_errors()
+        self.bulk_create(ClaimActor, about)
+        self.bulk_create(ClaimEvidence, evidence)
         for affiliation, item, path in self.affiliation_entries:
             self.links(affiliation, "affiliations", "evidence", item, path)
         self.fail_if_errors()
@@ -792,6 +896,14 @@ def briefing_import(*, document, by):
     if document.get("format") != FORMAT or document.get("version") != FORMAT_VERSION:
         raise ValidationError(
             {"format": f"Expected a “{FORMAT}” document, version {FORMAT_VERSION}."}
+        )
+    claims = document.get("claims")
+    if isinstance(claims, list) and len(claims) > settings.IMPORT_MAX_CLAIMS:
+        raise ValidationError(
+            {
+                "claims": f"The document holds {len(claims)} claims; one import takes at most "
+                f"{settings.IMPORT_MAX_CLAIMS} (the site's IMPORT_MAX_CLAIMS)."
+            }
         )
     data = document.get("briefing")
     if not isinstance(data, dict) or not isinstance(data.get("slug"), str):

@@ -7,6 +7,9 @@ serializer shows in a fixed number of queries, and writes through the model's
 validation and briefings.services — the same rules as the admin.
 """
 
+import io
+
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -24,6 +27,7 @@ from briefings import editing, jsonld, services
 from briefings.api import filters, formats, serializers
 from briefings.api.conditional import ConditionalMixin, PreconditionFailed
 from briefings.api.exchange import briefing_document, briefing_import, save_links
+from briefings.api.parsers import StrictJSONParser
 from briefings.api.permissions import ModelPermissions
 from briefings.models import (
     Actor,
@@ -334,6 +338,12 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the resource's current state."
     default_code = "conflict"
+
+
+class DocumentTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The document is larger than this site imports."
+    default_code = "document_too_large"
 
 
 class ReviewedViewSet(ResourceViewSet):
@@ -679,19 +689,29 @@ class BriefingViewSet(ReviewedViewSet):
         description="Creates the briefing and whatever it references that this site lacks "
         "(objects whose slug exists here are reused as they are), all or nothing. Errors name "
         "the place in the document, e.g. `claims[3].quote`. Publishing or archiving on import "
-        "needs a reviewer.",
+        "needs a reviewer. A document holds at most IMPORT_MAX_CLAIMS claims (10,000 by "
+        "default; more is a 400) and IMPORT_MAX_BYTES bytes (20 MiB; more is a 413).",
         request=OpenApiTypes.OBJECT,
         responses={201: serializers.BriefingSerializer},
         filters=False,
     )
     @action(detail=False, methods=["post"], url_path="import", filter_backends=[])
     def import_document(self, request):
+        size = request.headers.get("Content-Length") or ""
+        if size.isdigit() and int(size) > settings.IMPORT_MAX_BYTES:
+            raise DocumentTooLarge(
+                f"The document is {int(size)} bytes; an import takes at most "
+                f"{settings.IMPORT_MAX_BYTES} (the site's IMPORT_MAX_BYTES)."
+            )
         for model in (Briefing, Article, Claim, Actor, Source, Event):
             opts = model._meta
             if not request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
                 raise exceptions.PermissionDenied(
                     f"Importing needs permission to add {opts.verbose_name_plural}."
                 )
-        briefing = briefing_import(document=request.data, by=request.user)
+        # Not request.data: Django reads that only up to DATA_UPLOAD_MAX_MEMORY_SIZE
+        # (2.5 MB), and a document may be as large as IMPORT_MAX_BYTES (checked above).
+        document = StrictJSONParser().parse(io.BytesIO(request.read()))
+        briefing = briefing_import(document=document, by=request.user)
         briefing = self.with_related(Briefing.objects.filter(pk=briefing.pk)).get()
         return Response(self.get_serializer(briefing).data, status=status.HTTP_201_CREATED)

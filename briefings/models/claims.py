@@ -340,11 +340,15 @@ class Claim(VersionedModel):
         return f"{self.speaker or 'Article'}: “{quote}”"
 
     def save(self, *args, **kwargs):
-        self.rationale_html = render_markdown(self.rationale)
+        self.set_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse_one("briefings:claim-detail", self.pk)
+
+    def set_derived_fields(self):
+        """Render the rationale; the importer's bulk path calls this where save() is not."""
+        self.rationale_html = render_markdown(self.rationale)
 
     def clean(self):
         errors = {}
