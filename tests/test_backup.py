@@ -14,7 +14,7 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.test import TransactionTestCase
 
-from briefings import services
+from briefings import services, suggestions
 from briefings.backup import site_models
 from briefings.models import (
     AffiliationEvidence,
@@ -69,6 +69,21 @@ def full_site():
         briefing=briefing, by=reviewer, reason="A name was misspelt.", changed_fields=["lede"]
     )
     PendingChange.objects.create(claim=claim, data={"verdict": "false"}, created_by=editor)
+    body = claim.article.body
+    suggestion = suggestions.suggestions_store(
+        article=claim.article,
+        found=[
+            {
+                "speaker": "Someone New",
+                "start": 0,
+                "end": 20,
+                "quote": body[:20],
+                "cue": "said",
+                "quote_type": "direct",
+            }
+        ],
+    )[0]
+    suggestions.suggestion_reject(suggestion=suggestion, by=editor)
     if not AffiliationEvidence.objects.exists():
         affiliation = factories.AffiliationFactory()
         AffiliationEvidence.objects.create(affiliation=affiliation, claim=claim)
