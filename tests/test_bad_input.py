@@ -7,9 +7,12 @@ every path (run on PostgreSQL too, where NUL characters fail the query).
 import json
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from briefings.api.urls import router
 from briefings.models import Actor, Article, Briefing, Claim, Source
 from tests import factories
 
@@ -171,3 +174,46 @@ class QueryStringTests(TestCase):
         response = self.client.post(reverse("admin:briefings_actor_add"), data)
         self.assertContains(response, "null characters are not allowed", status_code=400)
         self.assertFalse(Actor.objects.filter(slug="x").exists())
+
+
+class ReservedSlugTests(TestCase):
+    """A slug that is also a route word under the same prefix would be unreachable there."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = factories.editor()
+
+    def test_every_list_route_word_is_refused_as_a_slug(self):
+        checked = 0
+        for _prefix, viewset, _basename in router.registry:
+            if viewset.lookup_field != "slug":
+                continue
+            slug_field = viewset.model._meta.get_field("slug")
+            for action in viewset.get_extra_actions():
+                if not action.detail:
+                    checked += 1
+                    with self.assertRaises(ValidationError, msg=action.url_path):
+                        slug_field.run_validators(action.url_path)
+        self.assertGreater(checked, 0)
+
+    def test_api_refuses_a_reserved_slug_by_name(self):
+        self.client.force_login(self.editor)
+        data = {"slug": "import", "title": "Import", "lede": "Gist."}
+        response = self.client.post("/api/v1/briefings/", **as_json(data))
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("“import” is reserved", response.json()["slug"][0])
+        self.assertFalse(Briefing.objects.exists())
+
+    def test_slug_made_from_a_title_skips_reserved_words(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(
+            "/api/v1/briefings/", **as_json({"title": "Import", "lede": "Gist."})
+        )
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual(response.json()["slug"], "import-2")
+        response = self.client.get("/api/v1/briefings/import-2/")
+        self.assertEqual(response.status_code, 200)
+
+    def test_database_refuses_a_reserved_slug(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Briefing.objects.create(slug="import", title="Import", lede="Gist.")

@@ -33,6 +33,7 @@ from briefings.models import (
     Statement,
     can_preview,
 )
+from briefings.validators import ReservedSlugValidator
 
 # Descriptions for fields whose model gives none, shared by every resource so
 # the same name always means the same thing in the schema.
@@ -258,17 +259,23 @@ class ModelCleanSerializer(DescribedMixin, serializers.ModelSerializer):
 def unique_slug(model, text):
     """
     A slug for a new model row made from text as the admin prefills it
-    (slugify), with -2, -3… added while it is taken.
+    (slugify), with -2, -3… added while it is taken or reserved.
     """
-    max_length = model._meta.get_field("slug").max_length
-    base = slugify(text)[: max_length - 4].strip("-") or model._meta.model_name
+    field = model._meta.get_field("slug")
+    base = slugify(text)[: field.max_length - 4].strip("-") or model._meta.model_name
     taken = set(
         model.objects.filter(slug__startswith=base).values_list("slug", flat=True).iterator()
+    )
+    taken.update(
+        word
+        for validator in field.validators
+        if isinstance(validator, ReservedSlugValidator)
+        for word in validator.words
     )
     slug, number = base, 1
     while slug in taken:
         number += 1
-        slug = f"{base[: max_length - len(str(number)) - 1].strip('-')}-{number}"
+        slug = f"{base[: field.max_length - len(str(number)) - 1].strip('-')}-{number}"
     return slug
 
 
