@@ -7,6 +7,8 @@ exactly or orphans it, never puts it on other text.
 The hypothesis profile (tests/conftest.py) keeps runs short and repeatable.
 """
 
+import json
+
 from django.test import SimpleTestCase
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -131,6 +133,36 @@ class SavedClaimTests(TestCase):
     def setUpTestData(cls):
         cls.editor = factories.editor()
         cls.speaker = factories.ActorFactory()
+
+    @settings(max_examples=15)
+    @given(texts_with_span(), st.booleans())
+    def test_claim_created_through_the_api_holds_its_quote(self, case, with_start):
+        body, start, end = case
+        # The API trims text fields, a quote too: one with space at an edge is another test.
+        assume(body[start:end].strip() == body[start:end])
+        article = factories.ArticleFactory(body=body)
+        data = {
+            "article": article.slug,
+            "quote": body[start:end],
+            "attribution_kind": "assertion",
+            "quote_type": "none",
+            "claim_type": "factual",
+            **({"start": start, "end": end} if with_start else {}),
+        }
+        self.client.force_login(self.editor)
+        response = self.client.post(
+            "/api/v1/claims/", json.dumps(data), content_type="application/json"
+        )
+        if response.status_code == 400:
+            # Only a quote found several times, with nothing to pick one, is refused.
+            self.assertFalse(with_start, response.content)
+            self.assertGreater(len(response.json()["occurrences"]), 1, response.content)
+            return
+        self.assertEqual(response.status_code, 201, response.content)
+        claim = Claim.objects.get(pk=response.json()["id"])
+        self.assertEqual(body[claim.start : claim.end], claim.quote)
+        if with_start:
+            self.assertEqual((claim.start, claim.end), (start, end))
 
     @settings(max_examples=15)
     @given(st.data())
