@@ -19,6 +19,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import compress_string
 
 GENERATION_KEY = "public-pages:generation"
 PAGE_TIMEOUT = 300
@@ -41,6 +42,15 @@ def page_key(request):
     return f"public-pages:{generation()}:{path}"
 
 
+def stored_response(request, content, compressed, content_type):
+    """The stored page, gzipped as stored when the client takes gzip: compressed once per page."""
+    if "gzip" in request.headers.get("Accept-Encoding", "") and len(compressed) < len(content):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+        return response
+    return HttpResponse(content, content_type=content_type)
+
+
 def cache_public_page(view):
     """
     Serve anonymous GET/HEAD requests from the cache, storing successful pages.
@@ -56,16 +66,17 @@ def cache_public_page(view):
             return response
         key = page_key(request)
         cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-        else:
+        if cached is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-            if response.status_code == 200 and not response.streaming:
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
-        patch_vary_headers(response, ["Cookie"])
+            if response.status_code != 200 or response.streaming:
+                patch_vary_headers(response, ["Cookie"])
+                return response
+            cached = (response.content, compress_string(response.content), response["Content-Type"])
+            cache.set(key, cached, PAGE_TIMEOUT)
+        response = stored_response(request, *cached)
+        patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
         patch_cache_control(response, public=True, max_age=60)
         return response
 

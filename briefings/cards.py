@@ -5,7 +5,6 @@ A card costs about a millisecond to render, so a briefing with 200 key
 claims would spend most of its time on them, again after every save empties
 the page cache. Each card is cached under a key made of everything it
 shows: the versions of the claim, its article and outlet, its channel, the
-actors it is about and the evidence sources with their notes, the
 attribution chain in words (speaker, role and channel), the editor's
 comment, and the card's own template source. Any change to those yields a
 new key, so there is nothing to invalidate. A card holds nothing about
@@ -42,8 +41,7 @@ def template_fingerprint(name=TEMPLATE):
 def card_key(claim, comment, page):
     """
     Return the cache key of a claim's card. Reads claim.article (with its
-    source), channel, attribution_text, about_list and evidence_list, as the
-    card does.
+    source), channel and attribution_text, as the card does.
     """
     article = claim.article
     parts = (
@@ -55,8 +53,6 @@ def card_key(claim, comment, page):
         article.source.version,
         claim.channel.version if claim.channel_id else None,
         claim.attribution_text,
-        [(link.actor_id, link.actor.version) for link in claim.about_list],
-        [(link.source_id, link.source.version, link.note) for link in claim.evidence_list],
         comment,
     )
     return "claim-card:" + hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -116,7 +116,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 503 with Retry-After, not a 500, while the database is unreachable.
+    "briefings.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves static files compressed ahead of time. Public
+    # pages come gzipped from the page cache; this compresses the rest per request.
+    "django.middleware.gzip.GZipMiddleware",
     "briefings.middleware.UnstorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -175,12 +180,19 @@ if DATABASE_REPLICA_URL:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# While Redis is unreachable the site runs without the cache (briefings/cachebackend.py):
+# slower, and saying so in the log. A blackholed Redis costs at most REDIS_TIMEOUT
+# seconds a request every few seconds, not a hung worker.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT", 1)
+if REDIS_TIMEOUT < 1:
+    raise ImproperlyConfigured(f"REDIS_TIMEOUT must be 1 or more seconds, got {REDIS_TIMEOUT}.")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "briefings.cachebackend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:

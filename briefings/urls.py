@@ -30,6 +30,8 @@ public_patterns = (
     "briefings",
 )
 
+handler500 = "briefings.outage.server_error"
+
 urlpatterns = [
     path("", include(public_patterns)),
     path("sco/", include("sco.urls")),

@@ -7,6 +7,8 @@ Each page loads its data in a fixed number of queries, whatever the number
 of claims; tests/test_pages.py pins the counts.
 """
 
+import logging
+
 from django import forms
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
@@ -20,7 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from briefings import jsonld
+from briefings import jsonld, outage
 from briefings.annotate import annotated_body
 from briefings.cache import cache_public_page
 from briefings.cards import claim_cards
@@ -35,7 +37,6 @@ from briefings.models import (
     BriefingAuthor,
     BriefingClaim,
     Claim,
-    ClaimActor,
     ClaimEvidence,
     Event,
     Source,
@@ -44,6 +45,8 @@ from briefings.models import (
     can_preview,
 )
 from briefings.search import MAX_QUERY_LENGTH, headline_html
+
+logger = logging.getLogger(__name__)
 
 SEARCH_LIMIT = 20
 LIST_PAGE_SIZE = 50
@@ -56,22 +59,6 @@ def claims_with_attribution(queryset):
     return queryset.select_related(
         "speaker", "speaker_role__organisation", "channel", "article__source"
     ).defer("article__body")
-
-
-def card_prefetches(prefix=""):
-    """What an expanded claim card lists: who it is about and the evidence for its verdict."""
-    return [
-        Prefetch(
-            f"{prefix}actor_links",
-            queryset=ClaimActor.objects.select_related("actor").order_by("actor__name"),
-            to_attr="about_list",
-        ),
-        Prefetch(
-            f"{prefix}evidence_links",
-            queryset=ClaimEvidence.objects.select_related("source"),
-            to_attr="evidence_list",
-        ),
-    ]
 
 
 def group_by_speaker(links):
@@ -187,7 +174,7 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         briefing = self.object
-        # 1-3. key claims in the editor's order with attribution; whom they are about; evidence
+        # 1. key claims in the editor's order with attribution
         links = list(
             BriefingClaim.objects.filter(briefing=briefing)
             .select_related(
@@ -195,12 +182,11 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
                 "claim__speaker_role__organisation",
                 "claim__channel",
             )
-            .prefetch_related(*card_prefetches("claim__"))
             .filter(claim__in=self.visible(Claim))
             .order_by("position", "id")
         )
         claims = [link.claim for link in links]
-        # 4. the articles: those the briefing draws on and those holding key claims
+        # 2. the articles: those the briefing draws on and those holding key claims
         drawn_on = BriefingArticle.objects.filter(briefing=briefing).values("article")
         articles = list(
             Article.objects.filter(
@@ -211,17 +197,17 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
         by_id = {article.pk: article for article in articles}
         for claim in claims:
             claim.article = by_id[claim.article_id]
-        # 5. every anchored claim on those articles, for the marks in the text
+        # 3. every anchored claim on those articles, for the marks in the text
         spans = self.visible(Claim).filter(article__in=articles, start__isnull=False)
         spans = spans.only("pk", "article_id", "start", "end", "verdict", "version").order_by()
         attach(articles, "span_claims", spans, key=lambda claim: claim.article_id)
         for article in articles:
             article.annotated_html = annotated_body(article, article.span_claims)
-        # 6. sources: outlets of the articles, channels and evidence of the claims
+        # 4. sources: outlets of the articles, channels and evidence of the claims
         source_ids |= {claim.channel_id for claim in claims if claim.channel_id}
-        source_ids |= {e.source_id for claim in claims for e in claim.evidence_list}
-        sources = Source.objects.filter(pk__in=source_ids)
-        # 7-9. actors covered, authors, corrections
+        evidence = ClaimEvidence.objects.filter(claim__in=claims).values("source")
+        sources = Source.objects.filter(Q(pk__in=source_ids) | Q(pk__in=evidence))
+        # 5-7. actors covered, authors, corrections
         actors = [
             link.actor
             for link in BriefingActor.objects.filter(briefing=briefing)
@@ -235,8 +221,6 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
         cards = claim_cards([(link.claim, link.comment) for link in links])
         for link, card in zip(links, cards, strict=True):
             link.card_html = card
-        absolute = self.absolute
-        reviews = [jsonld.claim_review(claim, absolute) for claim in claims]
         by_speaker = self.request.GET.get("group") == "speaker"
         return super().get_context_data(
             links=links,
@@ -248,8 +232,9 @@ class BriefingDetailView(PublicObjectMixin, DetailView):
             authors=authors,
             corrections=list(briefing.corrections.all()),
             verdicts=Verdict.choices,
-            structured_data=[jsonld.news_article(briefing, actors, absolute)]
-            + [review for review in reviews if review],
+            # Each claim's ClaimReview is on its own page: 200 of them here would
+            # weigh more than the rest of the page.
+            structured_data=[jsonld.news_article(briefing, actors, self.absolute)],
             **kwargs,
         )
 
@@ -347,11 +332,7 @@ class ArticleDetailView(PublicObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        claims = list(
-            claims_with_attribution(self.visible(Claim).filter(article=article)).prefetch_related(
-                *card_prefetches()
-            )
-        )
+        claims = list(claims_with_attribution(self.visible(Claim).filter(article=article)))
         for claim in claims:
             claim.article = article
         for claim, card in zip(claims, claim_cards([(claim, "") for claim in claims]), strict=True):
@@ -563,11 +544,17 @@ def robots_txt(request):
 
 
 def healthz(request):
-    """Report whether the database answers; 503 if it does not."""
+    """
+    Report whether the database answers; 503 if it does not. The error (which
+    names the database's host and port) goes to the log, never to the client.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as error:  # any database failure is a failed health check
-        return JsonResponse({"status": "error", "database": str(error)}, status=503)
+    except Exception:  # any database failure is a failed health check
+        logger.exception("Health check: the database does not answer")
+        response = JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(outage.RETRY_AFTER)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -32,9 +32,17 @@ class JsonLdTests(TestCase):
         self.assertEqual(article["datePublished"], self.briefing.published_at.isoformat())
         self.assertEqual({item["@type"] for item in article["about"]}, {"Person"})
 
-    def test_judged_claims_are_claim_reviews_with_a_rating(self):
+    def test_the_briefing_page_describes_only_itself(self):
+        """Its claims' reviews are on their own pages, which the sitemap lists."""
         data = structured_data(self.client.get(self.briefing.get_absolute_url()))
-        reviews = [item for item in data if item["@type"] == "ClaimReview"]
+        self.assertEqual([item["@type"] for item in data], ["NewsArticle"])
+
+    def test_judged_claims_are_claim_reviews_with_a_rating(self):
+        reviews = [
+            item
+            for claim in self.claims
+            for item in structured_data(self.client.get(claim.get_absolute_url()))
+        ]
         self.assertEqual(len(reviews), 4)  # factory verdicts alternate false / accurate
         ratings = {review["claimReviewed"]: review["reviewRating"] for review in reviews}
         false_claim = next(claim for claim in self.claims if claim.verdict == Verdict.FALSE)

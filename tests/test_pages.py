@@ -252,10 +252,9 @@ class QueryCountTests(TestCase):
                 self.assertEqual(response.status_code, 200)
 
     def test_briefing_page(self):
-        # briefing + event; key claims with speaker, role and channel; their about
-        # actors; their evidence; articles; span claims; sources; covered actors;
-        # authors; corrections
-        self.assert_constant_queries(10, lambda briefing: briefing.get_absolute_url())
+        # briefing + event; key claims with speaker, role and channel; articles; span
+        # claims; sources (outlets, channels, evidence); covered actors; authors; corrections
+        self.assert_constant_queries(8, lambda briefing: briefing.get_absolute_url())
 
     def test_briefing_page_about_a_summit(self):
         summit = factories.SummitFactory()
@@ -273,16 +272,16 @@ class QueryCountTests(TestCase):
             with self.subTest(claims=size):
                 briefing = factories.published_briefing(claims=size, event=summit)
                 cache.clear()
-                # the 10 above + summit panel: summit; its evidence; participations; their
+                # the 8 above + summit panel: summit; its evidence; participations; their
                 # evidence; meetings; their evidence; meeting participants; public actors
-                with self.assertNumQueries(10 + 8):
+                with self.assertNumQueries(8 + 8):
                     self.client.get(briefing.get_absolute_url())
 
     def test_article_page(self):
-        # article + source; claims with attribution; their about actors; evidence;
-        # briefings using it; public() check is not run for readers
+        # article + source; claims with attribution; briefings using it; public()
+        # check is not run for readers
         self.assert_constant_queries(
-            5,
+            3,
             lambda briefing: Article.objects.filter(briefings=briefing).get().get_absolute_url(),
         )
 

@@ -21,7 +21,7 @@ class HealthTests(TestCase):
         with mock.patch.object(connection, "cursor", side_effect=Exception("down")):
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
-        self.assertEqual(response.json()["status"], "error")
+        self.assertEqual(response.json()["status"], "unavailable")
 
 
 class SettingsHelperTests(TestCase):
