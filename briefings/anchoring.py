@@ -74,6 +74,41 @@ def locate(body, quote, prefix="", suffix="", hint=None):
     return span_at(body, starts[0], starts[0] + len(quote))
 
 
+class TextEdit:
+    """
+    The one stretch where a new body differs from the old: old[start:old_end]
+    became new[start:new_end], the common beginning and end aside. A span
+    that lies wholly outside it moves with its text, exactly.
+    """
+
+    def __init__(self, old, new):
+        limit = min(len(old), len(new))
+        start = 0
+        while start < limit and old[start] == new[start]:
+            start += 1
+        common_end = 0
+        while common_end < limit - start and old[-1 - common_end] == new[-1 - common_end]:
+            common_end += 1
+        self.old, self.new = old, new
+        self.start, self.old_end, self.new_end = start, len(old) - common_end, len(new) - common_end
+
+    def reanchor(self, start, end, quote, prefix="", suffix=""):
+        """
+        Return the Span in the new body of the claim at old[start:end].
+
+        A span the edit left alone keeps its place (shifted by what was
+        inserted or removed before it); one the edit reached into is found
+        again by its quote and context (`locate`), or AnchorError.
+        """
+        if self.old[start:end] == quote:
+            if end <= self.start:
+                return span_at(self.new, start, end)
+            if start >= self.old_end:
+                shift = self.new_end - self.old_end
+                return span_at(self.new, start + shift, end + shift)
+        return locate(self.new, quote, prefix, suffix, hint=start)
+
+
 def _short(text, limit=60):
     text = " ".join(text.split())
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"

@@ -20,6 +20,19 @@ import yaml
 STRIPPED = {"claims": ["rationale"], "briefing": ["lede", "analysis"]}
 
 
+class SeedYAMLLoader(yaml.SafeLoader):
+    """
+    Safe YAML that keeps dates as text, as JSON has them: the document loader
+    then checks each one and names its entry and field, where PyYAML would
+    stop the whole file at an impossible date such as 2024-13-45.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
 class SeedError(Exception):
     """A problem with a seed file as a whole, or with one entry of it."""
 
@@ -28,10 +41,10 @@ def read_seed_file(path):
     """Return the document of the seed file at path, conveniences resolved."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SeedYAMLLoader)
     except OSError as error:
         raise SeedError(f"cannot read the file: {error.strerror}") from None
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: an explicit !!timestamp
         raise SeedError(f"not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise SeedError("the file must hold a mapping of sections")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from briefings.anchoring import AnchorError, locate
+from briefings.anchoring import AnchorError, TextEdit
 from briefings.cache import invalidate_public_pages
 from briefings.history import (
     link_relations,
@@ -223,10 +223,13 @@ def article_update_body(*, article, body, orphan=True):
     Return the list of orphaned claims.
     """
     claims = list(article.claims.exclude(start__isnull=True).select_related("article"))
+    edit = TextEdit(article.body, body)
     lost = []
     for claim in claims:
         try:
-            claim.anchor(locate(body, claim.quote, claim.prefix, claim.suffix, hint=claim.start))
+            claim.anchor(
+                edit.reanchor(claim.start, claim.end, claim.quote, claim.prefix, claim.suffix)
+            )
         except AnchorError as error:
             lost.append((claim, str(error)))
     if lost and not orphan:

@@ -122,6 +122,7 @@ MIDDLEWARE = [
     # After WhiteNoise, which serves static files compressed ahead of time. Public
     # pages come gzipped from the page cache; this compresses the rest per request.
     "django.middleware.gzip.GZipMiddleware",
+    "briefings.middleware.UnstorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -295,9 +296,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": [
         "briefings.api.parsers.StrictJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "briefings.api.parsers.StrictFormParser",
+        "briefings.api.parsers.StrictMultiPartParser",
     ],
+    # Oversized bodies answer JSON (413) here as everywhere else in the API.
+    "EXCEPTION_HANDLER": "briefings.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -111,18 +111,24 @@ class ScoSeedLoader:
                 self.set_evidence(loader, row, item, path)
 
     def set_participants(self, loader, meeting, item, path):
+        slugs = loader.list_of(item, "participants", path)
+        if slugs is None:
+            return
         participants = []
-        for n, slug in enumerate(item.get("participants") or ()):
+        for n, slug in enumerate(slugs):
             actor = loader.ref(Actor, slug, f"{path}.participants[{n}]")
             if actor is not None:
                 participants.append((f"{path}.participants[{n}]", {"actor": actor}))
-        if len(item.get("participants") or ()) < 2:
+        if len(slugs) < 2:
             loader.error(path, "a meeting needs at least two participants")
         loader.sync(MeetingParticipant, "meeting", meeting, "actor", participants)
 
     def set_evidence(self, loader, row, item, path):
         # The evidence tables are Django's own many-to-many tables, which keep no history.
-        claims = [loader.ref(Claim, key, f"{path}.evidence") for key in item.get("evidence") or ()]
+        keys = loader.list_of(item, "evidence", path)
+        if keys is None:
+            return
+        claims = [loader.ref(Claim, key, f"{path}.evidence[{n}]") for n, key in enumerate(keys)]
         wanted = {claim.pk for claim in claims if claim is not None}
         current = set(row.evidence.values_list("pk", flat=True))
         row.evidence.add(*(wanted - current))

@@ -153,8 +153,8 @@ class SeedVocabularyTests(TestCase):
         self.assertEqual(self.export(), document)
 
 
-class BrokenSeedTests(TestCase):
-    """A broken file is refused with a message naming file, entry and problem; nothing loads."""
+class SeedFileMixin:
+    """A copy of the seeds in a temporary directory, to break and load."""
 
     def setUp(self):
         self.dir = Path(self.enterContext(tempfile.TemporaryDirectory()))
@@ -178,6 +178,10 @@ class BrokenSeedTests(TestCase):
 
     def claim(self, key):
         return next(item for item in self.data["claims"] if item["key"] == key)
+
+
+class BrokenSeedTests(SeedFileMixin, TestCase):
+    """A broken file is refused with a message naming file, entry and problem; nothing loads."""
 
     def test_unknown_actor_is_named(self):
         self.claim("india-sending-jaishankar")["speaker"] = "narendra-mody"
@@ -263,3 +267,63 @@ class BrokenSeedTests(TestCase):
         self.assertTrue(article.body.startswith("Editor’s note"))
         for claim in Claim.objects.all():
             self.assertEqual(article.body[claim.start : claim.end], claim.quote)
+
+
+class MistypedSeedTests(SeedFileMixin, TestCase):
+    """Each wrong value is named by file, entry and field, with what was expected."""
+
+    def test_impossible_date_is_named(self):
+        text = (SEEDS / "astana.yaml").read_text(encoding="utf-8")
+        broken = text.replace("published_date: 2001-06-15", "published_date: 2024-13-45")
+        self.assertRefused(
+            self.write(text=broken),
+            "sources[3] (sco-founding-declaration-2001).published_date:",
+            "“2024-13-45” value has the correct format (YYYY-MM-DD) but it is an invalid date.",
+        )
+
+    def test_list_or_boolean_for_a_date_is_named_by_type(self):
+        for value, kind in (([2001], "a list"), (True, "true/false")):
+            with self.subTest(value=value):
+                self.data["sources"][3]["published_date"] = value
+                self.assertRefused(
+                    self.write(self.data),
+                    "sources[3] (sco-founding-declaration-2001).published_date: "
+                    f"Expected a date as text (YYYY-MM-DD), got {kind}.",
+                )
+
+    def test_number_for_aliases_is_named_by_type(self):
+        self.data["actors"][0]["aliases"] = 5
+        self.assertRefused(
+            self.write(self.data), "actors[0] (russia).aliases: Expected a list, got a number."
+        )
+
+    def test_text_for_a_list_of_references_is_not_read_letter_by_letter(self):
+        self.claim("guterres-expected")["about"] = "russia"
+        meeting = self.data["sco"]["meetings"][0]
+        meeting["participants"] = "russia"
+        path = self.write(self.data)
+        self.assertRefused(path, "(guterres-expected).about: Expected a list, got text.")
+        self.claim("guterres-expected")["about"] = ["russia"]
+        self.assertRefused(
+            self.write(self.data),
+            f"sco.meetings[0] ({meeting['slug']}).participants: Expected a list, got text.",
+        )
+        with self.assertRaises(CommandError) as caught:
+            load(path)
+        self.assertNotIn("unknown actor 'r'", str(caught.exception))
+
+    def test_number_for_a_quote_is_named_by_type(self):
+        self.claim("guterres-expected")["quote"] = 5
+        self.assertRefused(
+            self.write(self.data), "(guterres-expected).quote: Expected text, got a number."
+        )
+
+    def test_null_character_is_named_and_never_reaches_the_database(self):
+        self.data["actors"][0]["name"] = "Rus\x00sia"
+        self.data["sources"][4]["publisher"] = "rus\x00sia"
+        self.assertRefused(
+            self.write(self.data),
+            "actors[0] (russia).name: Null characters are not allowed.",
+            "sources[4] (russia-china-joint-statement-2022).publisher: "
+            "Null characters are not allowed.",
+        )

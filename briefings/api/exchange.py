@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -71,6 +71,7 @@ from briefings.services import (
     links_sync,
     rows_created_in_bulk,
 )
+from briefings.validators import text_problem, text_problems
 
 FORMAT = "briefings.briefing"
 FORMAT_VERSION = 1
@@ -145,6 +146,41 @@ BARE_FIELDS = {
     "events": ["slug", "name", "kind"],
     "articles": ["slug", "title", "source"],
 }
+
+
+def kind_of(value):
+    """Name value's JSON (or YAML) type as an error message does: "text", "a list"…"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {str: "text", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+# What a field's value must be in a document, checked before the field parses it
+# (so a list given for a date says so, instead of a parser's own complaint).
+EXPECTED = [
+    (models.BooleanField, bool, "true or false"),
+    (models.IntegerField, int, "a whole number"),
+    (models.DateTimeField, str, "a date and time as text (YYYY-MM-DDTHH:MM:SSZ)"),
+    (models.DateField, str, "a date as text (YYYY-MM-DD)"),
+    (models.CharField, str, "text"),
+    (models.TextField, str, "text"),
+]
+
+
+def type_problem(field, value):
+    """Return why value cannot be field's value by its type alone, or None."""
+    for field_class, python_type, expected in EXPECTED:
+        if isinstance(field, field_class):
+            if isinstance(value, python_type) and not (
+                python_type is int and isinstance(value, bool)
+            ):
+                return None
+            return f"Expected {expected}, got {kind_of(value)}."
+    return None
 
 
 def model_field(model, name):
@@ -411,6 +447,39 @@ class Loader:
         if self.errors:
             raise DocumentError(self.errors, self.labels)
 
+    def check_text(self):
+        """
+        Refuse, by place, every string no database can store (before any is
+        looked up, which on PostgreSQL would fail), and nesting deeper than any
+        document has; label the entries first so each error names its entry.
+        """
+        for name, section in self.document.items():
+            subsections = section.items() if isinstance(section, dict) else []
+            for path, items in [(name, section), *((f"{name}.{k}", v) for k, v in subsections)]:
+                for n, item in enumerate(items if isinstance(items, list) else []):
+                    label = item.get("key") or item.get("slug") if isinstance(item, dict) else None
+                    if isinstance(label, str) and not text_problem(label):
+                        self.labels[f"{path}[{n}]"] = label
+            for path, message in text_problems(section, str(name)):
+                self.error(path, message[:1].upper() + message[1:])
+        self.fail_if_errors()
+
+    def has_errors(self, path):
+        """Whether an error is recorded for the entry at path or inside it."""
+        return any(
+            place == path or place.startswith((f"{path}.", f"{path}[")) for place in self.errors
+        )
+
+    def list_of(self, item, name, path):
+        """Return item[name] as a list (missing or null: empty), or None after an error."""
+        value = item.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(f"{path}.{name}", f"Expected a list, got {kind_of(value)}.")
+            return None
+        return value
+
     def entries(self, container, name, path, fields, required=()):
         """Yield (path, entry) for each object of container[name] with known fields only."""
         items = container.get(name) or []
@@ -441,7 +510,7 @@ class Loader:
                 self.error(path, "This reference is required.")
             return None
         if not isinstance(value, str):
-            self.error(path, "Expected a key (a string).")
+            self.error(path, f"Expected a key (text), got {kind_of(value)}.")
             return None
         table = self.tables[model._meta.concrete_model]
         if value not in table and model_field(model, "slug") is not None:
@@ -472,6 +541,8 @@ class Loader:
                 values[name] = self.ref(field.related_model, value, f"{path}.{name}")
             elif name not in item or (value is None and not field.null):
                 values[name] = field.get_default()
+            elif value is not None and type_problem(field, value):
+                self.error(f"{path}.{name}", type_problem(field, value))
             else:
                 try:
                     values[name] = field.to_python(value)
@@ -500,9 +571,7 @@ class Loader:
         constraint by a query of its own, while the models' clean() says the
         same in words and the database enforces them all the same.
         """
-        if any(
-            place == path or place.startswith((f"{path}.", f"{path}[")) for place in self.errors
-        ):
+        if self.has_errors(path):
             return False  # a reference in it is broken already
         # Users are this site's; a document never names them.
         excluded = [
@@ -634,9 +703,8 @@ class Loader:
         if owner not in self.written:
             return
         model, owner_field, key_field, fields = LINKS[section, name]
-        value = item.get(name) or []
-        if not isinstance(value, list):
-            self.error(f"{path}.{name}", "Expected a list.")
+        value = self.list_of(item, name, path)
+        if value is None:
             return
         rows = []
         for n, row in enumerate(value):
@@ -703,6 +771,7 @@ class Loader:
         unknown = sorted(set(document) - known)
         if unknown:
             raise ValidationError({"document": f"unknown section(s) {', '.join(unknown)}"})
+        self.check_text()
         self.load_actors()
         self.load_slugged("sources")
         self.load_slugged("events")
@@ -795,7 +864,7 @@ class Loader:
             items[item["key"]] = item
             values = self.values(Claim, item, fields, path)
             article = values.pop("article")
-            if article is None:
+            if article is None or self.has_errors(path):
                 continue
             if "start" not in item and "end" not in item:
                 # A quote with optional context (prefix/suffix): find its offsets.

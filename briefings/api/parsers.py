@@ -1,36 +1,52 @@
-"""Request parsing that refuses text no database can store."""
+"""
+Request parsing that refuses what no database can store, in every format the
+API reads: JSON, form-encoded and multipart bodies.
+"""
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+
+from briefings.validators import MAX_DEPTH, text_problems
+
+
+def check_text(data, path="body"):
+    """Raise ParseError naming the first unstorable string (or too deep nesting) in data."""
+    for place, message in text_problems(data, path):
+        raise ParseError(f"{place}: {message}")
+
+
+def check_form(data):
+    """check_text for a QueryDict: a field sent once is named `body.<field>`."""
+    check_text({key: values[0] if len(values) == 1 else values for key, values in data.lists()})
 
 
 class StrictJSONParser(JSONParser):
     """
-    JSON without NUL characters or unpaired surrogates anywhere: PostgreSQL
-    cannot store the first and neither database can encode the second, so
-    they are refused here with a 400 instead of failing at the database.
+    JSON without NUL characters or unpaired surrogates anywhere, nested at most
+    MAX_DEPTH levels. Python's decoder gives up near 1,000 levels with a
+    RecursionError; that is refused the same way.
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(
+                f"body: nested deeper than {MAX_DEPTH} levels of objects and lists."
+            ) from None
         check_text(data)
         return data
 
 
-def check_text(value, path="body"):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            check_text(key, path)
-            check_text(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            check_text(item, f"{path}[{index}]")
-    elif isinstance(value, str):
-        if "\x00" in value:
-            raise ParseError(f"{path}: null characters are not allowed.")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ParseError(
-                f"{path}: the text is not valid Unicode (unpaired surrogate)."
-            ) from None
+class StrictFormParser(FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        check_form(data)
+        return data
+
+
+class StrictMultiPartParser(MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data_and_files = super().parse(stream, media_type, parser_context)
+        check_form(data_and_files.data)
+        return data_and_files

@@ -40,6 +40,7 @@ from briefings.models import (
     can_preview,
 )
 from briefings.reversing import MARKER, PLAIN, reverse_one
+from briefings.validators import ReservedSlugValidator
 
 # Descriptions for fields whose model gives none, shared by every resource so
 # the same name always means the same thing in the schema.
@@ -446,17 +447,23 @@ class ModelCleanSerializer(ModelSerializer):
 def unique_slug(model, text):
     """
     A slug for a new model row made from text as the admin prefills it
-    (slugify), with -2, -3… added while it is taken.
+    (slugify), with -2, -3… added while it is taken or reserved.
     """
-    max_length = model._meta.get_field("slug").max_length
-    base = slugify(text)[: max_length - 4].strip("-") or model._meta.model_name
+    field = model._meta.get_field("slug")
+    base = slugify(text)[: field.max_length - 4].strip("-") or model._meta.model_name
     taken = set(
         model.objects.filter(slug__startswith=base).values_list("slug", flat=True).iterator()
+    )
+    taken.update(
+        word
+        for validator in field.validators
+        if isinstance(validator, ReservedSlugValidator)
+        for word in validator.words
     )
     slug, number = base, 1
     while slug in taken:
         number += 1
-        slug = f"{base[: max_length - len(str(number)) - 1].strip('-')}-{number}"
+        slug = f"{base[: field.max_length - len(str(number)) - 1].strip('-')}-{number}"
     return slug
 
 

@@ -15,6 +15,11 @@ from briefings.models.base import VersionedModel, VisibleQuerySet, choices_const
 from briefings.models.claims import Claim
 from briefings.reversing import reverse_one
 from briefings.search import search as full_text_search
+from briefings.validators import ReservedSlugValidator
+
+# Route words of the API's briefings list (POST /api/v1/briefings/import/): a
+# briefing with one of them as its slug could never be read or changed there.
+RESERVED_SLUGS = ["import"]
 
 
 class BriefingStatus(models.TextChoices):
@@ -37,7 +42,11 @@ class BriefingQuerySet(VisibleQuerySet):
 class Briefing(VersionedModel):
     """The public product: a short, sourced page on what happened and who claimed what."""
 
-    slug = models.SlugField(max_length=160, unique=True)
+    slug = models.SlugField(
+        max_length=160,
+        unique=True,
+        validators=[ReservedSlugValidator(RESERVED_SLUGS, "/api/v1/briefings/")],
+    )
     title = models.CharField(max_length=300)
     lede = models.TextField(help_text="One or two sentences: the gist.")
     analysis = models.TextField(blank=True, help_text="Markdown.")
@@ -91,6 +100,11 @@ class Briefing(VersionedModel):
                 condition=Q(status__in=[BriefingStatus.DRAFT, BriefingStatus.IN_REVIEW])
                 | Q(published_at__isnull=False),
                 name="briefings_briefing_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_SLUGS),
+                name="briefings_briefing_slug_not_reserved",
+                violation_error_message="This slug is reserved for another address.",
             ),
         ]
 
