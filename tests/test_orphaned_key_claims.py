@@ -42,7 +42,9 @@ class OrphanedKeyClaimTests(TestCase):
         self.assertNotContains(response, "ClaimReview")
 
     def test_no_claim_review_is_published_for_it(self):
-        response = self.client.get(self.briefing.get_absolute_url())
-        self.assertEqual(response.content.decode().count('"@type": "ClaimReview"'), 1)
+        other = self.briefing.key_claims.exclude(pk=self.claim.pk).get()
+        response = self.client.get(other.get_absolute_url())
+        self.assertContains(response, '"@type": "ClaimReview"', count=1)
+        self.assertNotContains(self.client.get(self.claim.get_absolute_url()), "ClaimReview")
         api = self.client.get(f"/api/v1/claims/{self.claim.pk}/claimreview/")
         self.assertEqual(api.status_code, 404)
