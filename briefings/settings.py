@@ -357,6 +357,8 @@ SPECTACULAR_SETTINGS = {
 # The defaults suit plain HTTP (`make run`, tests); .env.example and the README
 # give production's values, with which `manage.py check --deploy` is silent.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer's health check may ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind a proxy that terminates TLS: the header it sets on HTTPS requests. It
 # must overwrite any value the client sent, or a client could claim HTTPS.
 SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")

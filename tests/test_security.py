@@ -99,6 +99,13 @@ class HttpsSettingsTests(SimpleTestCase):
         self.assertEqual(response.status_code, 200)
 
 
+class HealthCheckTests(TestCase):
+    @override_settings(SECURE_SSL_REDIRECT=True)
+    def test_health_check_answers_over_plain_http(self):
+        self.assertEqual(self.client.get("/healthz").status_code, 200)
+        self.assertEqual(self.client.get("/").status_code, 301)
+
+
 class ContentSecurityPolicyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
