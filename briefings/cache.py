@@ -38,8 +38,10 @@ def invalidate_public_pages(sender, **kwargs):
 
 
 def page_key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{generation()}:{path}"
+    # Pages carry absolute links (canonical, Open Graph, feeds): one rendered for
+    # one host or scheme must not be served to another.
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"public-pages:{generation()}:{url}"
 
 
 def stored_response(request, content, compressed, content_type):

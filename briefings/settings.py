@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,23 @@ def env_rate(name, default):
             f"or off, got {value!r}."
         )
     return value.strip()
+
+
+def env_header(name):
+    """
+    A request header and the value that marks a request as HTTPS, written as
+    "X-Forwarded-Proto: https", in the form SECURE_PROXY_SSL_HEADER takes; None when unset.
+    """
+    value = env_str(name).strip()
+    if not value:
+        return None
+    header, _, expected = (part.strip() for part in value.partition(":"))
+    if not re.fullmatch(r"[A-Za-z0-9-]+", header) or not expected:
+        raise ImproperlyConfigured(
+            f"{name} must be a header and its value, such as 'X-Forwarded-Proto: https', "
+            f"got {value!r}."
+        )
+    return ("HTTP_" + header.upper().replace("-", "_"), expected)
 
 
 def env_list(name, default):
@@ -110,6 +128,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "briefings",
     "sco",
 ]
@@ -118,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # 503 with Retry-After, not a 500, while the database is unreachable.
     "briefings.outage.DatabaseOutageMiddleware",
+    # Before WhiteNoise, so static files carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves static files compressed ahead of time. Public
     # pages come gzipped from the page cache; this compresses the rest per request.
@@ -168,7 +189,7 @@ def database(url):
 
 DATABASES = {
     "default": database(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'briefings.sqlite3'}")
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'briefings.sqlite3'}"
     )
 }
 # An optional read replica: anonymous readers' queries go there (briefings/routing.py).
@@ -286,8 +307,15 @@ BACKUP_APPS = ["auth", "briefings", "sco"]
 # IMPORT_MAX_CLAIMS claims and IMPORT_MAX_BYTES bytes (the README has the numbers).
 IMPORT_MAX_CLAIMS = env_int("IMPORT_MAX_CLAIMS", 10_000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# DRF's browsable API: HTML pages for developers exploring the API in a browser.
+# Off, every endpoint answers JSON only.
+API_BROWSABLE = env_bool("API_BROWSABLE", default=True)
 
 REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
+    ],
     "DEFAULT_SCHEMA_CLASS": "briefings.api.schema.AutoSchema",
     # Token first: an anonymous write then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -349,11 +377,43 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- HTTPS and browser security --------------------------------------------------
+# The defaults suit plain HTTP (`make run`, tests); .env.example and the README
+# give production's values, with which `manage.py check --deploy` is silent.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer's health check may ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a proxy that terminates TLS: the header it sets on HTTPS requests. It
+# must overwrite any value the client sent, or a client could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+# HSTS is sent on HTTPS responses only; once a browser has seen it, it refuses
+# plain HTTP to the host (and its subdomains) for that long.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"SECURE_HSTS_SECONDS must be 0 or more, got {SECURE_HSTS_SECONDS}.")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Content-Security-Policy on every response (django-csp). Nothing inline runs
+# or styles a page except by the request's nonce (`request.csp_nonce`, which
+# only the API docs use); the docs' images include data: URIs from their CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

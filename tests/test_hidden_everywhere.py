@@ -514,6 +514,7 @@ class HiddenWorld:
             "/api/schema/",
             "/api/docs/",
             "/api/redoc/",
+            "/api/redoc/redoc.standalone.js",
             "/api/v1/",
             f"/api/v1/briefings/{self.briefing.slug}/",
             f"/api/v1/briefings/{self.briefing.slug}/export/",

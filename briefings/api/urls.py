@@ -1,13 +1,14 @@
 """
 The API: one router for both apps' resources under v1/, and the OpenAPI
-schema with its Swagger UI and ReDoc pages (assets from drf-spectacular-sidecar).
+schema with its Swagger UI and ReDoc pages (assets from drf-spectacular-sidecar;
+ReDoc's bundle through docs.py).
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from briefings.api import schema, views  # noqa: F401  (schema registers extensions)
+from briefings.api import docs, schema, views  # noqa: F401  (schema registers extensions)
 from briefings.api.schema_cache import SchemaView
 from sco.api import views as sco_views
 
@@ -29,10 +30,14 @@ router.register("sco/milestones", sco_views.MilestoneViewSet, basename="sco-mile
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI's start-up script is served from the same URL (`?script`), not inline.
     path(
-        "redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
-        name="redoc",
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
     ),
+    path("redoc/", docs.redoc_page, name="redoc"),
+    path("redoc/redoc.standalone.js", docs.redoc_bundle_view, name="redoc-bundle"),
 ]

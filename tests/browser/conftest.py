@@ -30,14 +30,37 @@ def browser():
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy refused on the console,
+# where the `page` fixture collects it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} refused ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.URL}:${event.lineNumber}`);
+});
+"""
+
+
+def is_csp_violation(message):
+    # Chromium's own message names the hash that would allow a refused inline element.
+    return "Content Security Policy" in message.text or message.text.startswith("CSP violation:")
+
+
 @pytest.fixture
 def page(browser):
+    """A fresh page; the test fails if anything on it broke the Content-Security-Policy."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: is_csp_violation(message) and page.csp_violations.append(message.text),
+    )
     yield page
     leave_quietly(page)
     context.close()
+    assert not page.csp_violations, "\n".join(page.csp_violations)
 
 
 def leave_quietly(page):

@@ -1,9 +1,11 @@
 """An editor annotates an article, and the admin refuses what it must, in a real browser."""
 
+import re
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from briefings.models import ActorAlias, Briefing, BriefingStatus, Claim
 from tests import factories
@@ -64,8 +66,9 @@ def pick_autocomplete(page, text):
 
 def save_claim(page):
     page.click(".annotator-form button[type=submit]")
-    page.wait_for_function(
-        "!document.querySelector('.annotator-status').textContent.startsWith('Saving')"
+    # A locator assertion, not wait_for_function: that evaluates a string, which the CSP refuses.
+    expect(page.locator(".annotator-status")).not_to_have_text(
+        re.compile(r"^Saving"), timeout=10_000
     )
     status = page.inner_text(".annotator-status")
     errors = page.eval_on_selector_all(

@@ -1,7 +1,10 @@
 """History with links and revert, retiring orphans and edit presence, in a real browser."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from briefings import editing, services
 from briefings.models import Claim, ClaimEvidence, ReviewStatus
@@ -23,9 +26,7 @@ def test_an_orphan_is_retired_from_the_workspace(live_server, page, login, scree
     screenshot(page, "workspace-orphan", full_page=True)
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f"#claim-{orphan.pk} form.claim-retire button").click()
-    page.wait_for_function(
-        "document.querySelector('.annotator-status').textContent.startsWith('Retired')"
-    )
+    expect(page.locator(".annotator-status")).to_have_text(re.compile(r"^Retired"), timeout=10_000)
     assert page.locator(".claim-list-orphaned").count() == 0
     orphan.refresh_from_db()
     assert orphan.review_status == ReviewStatus.RETIRED
