@@ -27,7 +27,7 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps as global_apps
-from django.db.models import Case, DateTimeField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, DateTimeField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -70,9 +70,13 @@ def earliest(*values):
     return NullIf(least, never, output_field=field)
 
 
-def first(rows, field):
-    """Subquery: the smallest non-NULL `field` of `rows`."""
-    rows = rows.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1]
+def first(rows, field, key):
+    """
+    Subquery: the smallest `field` of `rows`, which all share `key` (the
+    column compared with OuterRef). MIN rather than ORDER BY … LIMIT 1, which
+    PostgreSQL may answer by walking the public_since index row by row.
+    """
+    rows = rows.order_by().values(key).annotate(earliest=Min(field)).values("earliest")
     return Subquery(rows, output_field=DateTimeField())
 
 
@@ -95,10 +99,12 @@ class Rules:
             first(
                 self.BriefingArticle.objects.filter(article=OuterRef("pk"), **shown),
                 "briefing__published_at",
+                "article",
             ),
             first(
                 self.BriefingClaim.objects.filter(claim__article=OuterRef("pk"), **shown),
                 "briefing__published_at",
+                "claim__article",
             ),
         )
 
@@ -106,8 +112,9 @@ class Rules:
         key_claim = first(
             self.BriefingClaim.objects.filter(claim=OuterRef("pk"), briefing__status=PUBLISHED),
             "briefing__published_at",
+            "claim",
         )
-        article = first(self.Article.objects.filter(pk=OuterRef("article")), "public_since")
+        article = first(self.Article.objects.filter(pk=OuterRef("article")), "public_since", "pk")
         return Case(
             When(review_status=REVIEWED, then=earliest(key_claim, article)),
             default=None,
@@ -119,15 +126,20 @@ class Rules:
             first(
                 self.Briefing.objects.filter(event=OuterRef("pk"), status=PUBLISHED),
                 "published_at",
+                "event",
             ),
-            first(self.Claim.objects.filter(event=OuterRef("pk")), "public_since"),
+            first(self.Claim.objects.filter(event=OuterRef("pk")), "public_since", "event"),
         )
 
     def source_since(self):
         return earliest(
-            first(self.Article.objects.filter(source=OuterRef("pk")), "public_since"),
-            first(self.Claim.objects.filter(channel=OuterRef("pk")), "public_since"),
-            first(self.ClaimEvidence.objects.filter(source=OuterRef("pk")), "claim__public_since"),
+            first(self.Article.objects.filter(source=OuterRef("pk")), "public_since", "source"),
+            first(self.Claim.objects.filter(channel=OuterRef("pk")), "public_since", "channel"),
+            first(
+                self.ClaimEvidence.objects.filter(source=OuterRef("pk")),
+                "claim__public_since",
+                "source",
+            ),
         )
 
     def actor_since(self):
@@ -135,9 +147,12 @@ class Rules:
             first(
                 self.BriefingActor.objects.filter(actor=OuterRef("pk"), briefing__status=PUBLISHED),
                 "briefing__published_at",
+                "actor",
             ),
-            first(self.Claim.objects.filter(speaker=OuterRef("pk")), "public_since"),
-            first(self.ClaimActor.objects.filter(actor=OuterRef("pk")), "claim__public_since"),
+            first(self.Claim.objects.filter(speaker=OuterRef("pk")), "public_since", "speaker"),
+            first(
+                self.ClaimActor.objects.filter(actor=OuterRef("pk")), "claim__public_since", "actor"
+            ),
         )
 
     def refresh(self, *, articles=(), claims=(), events=(), sources=(), actors=()):
