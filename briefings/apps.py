@@ -8,7 +8,9 @@ class BriefingsConfig(AppConfig):
     verbose_name = "Briefings"
 
     def ready(self):
-        # Signals only invalidate the readers' page cache; they never write rows.
+        # Signals invalidate the readers' page cache and keep what readers may
+        # see indexed (briefings.visibility, the one receiver that writes rows).
+        from briefings import visibility
         from briefings.cache import invalidate_public_pages
         from briefings.search import register_sqlite_functions
 
@@ -17,3 +19,4 @@ class BriefingsConfig(AppConfig):
         signals = {"save": post_save, "delete": post_delete, "m2m": m2m_changed}
         for name, signal in signals.items():
             signal.connect(invalidate_public_pages, dispatch_uid=f"public-pages-{name}")
+        visibility.connect()

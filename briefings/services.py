@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from briefings import visibility
 from briefings.anchoring import AnchorError, TextEdit
 from briefings.cache import invalidate_public_pages
 from briefings.history import (
@@ -297,9 +298,11 @@ def rows_created_in_bulk(*, model, rows):
     The one hook for rows inserted without save() (the importer's bulk path),
     so they are exactly as visible as rows saved one by one: whatever a
     post_save receiver keeps for readers is brought up to date here, for all
-    rows at once. Today that is the readers' page cache, emptied once.
+    rows at once: what readers may see (briefings.visibility), and the readers'
+    page cache, emptied once.
     """
     if rows:
+        visibility.rows_created(model, rows)
         invalidate_public_pages(sender=model)
 
 

@@ -8,9 +8,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from briefings.models.base import (
+    ShownQuerySet,
     VersionedModel,
-    VisibleQuerySet,
     choices_constraint,
+    public_since_field,
     wikidata_qid_validator,
 )
 from briefings.reversing import reverse_one
@@ -30,17 +31,8 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class SourceQuerySet(VisibleQuerySet):
-    def public(self):
-        """Sources shown through a published briefing: its articles' outlets, channels, evidence."""
-        from briefings.models import Article, Claim, ClaimEvidence
-
-        claims = Claim.objects.public()
-        return self.filter(
-            Q(pk__in=Article.objects.public().values("source"))
-            | Q(pk__in=claims.filter(channel__isnull=False).values("channel"))
-            | Q(pk__in=ClaimEvidence.objects.filter(claim__in=claims).values("source"))
-        )
+class SourceQuerySet(ShownQuerySet):
+    """Public sources: public articles' outlets, public claims' channels and evidence."""
 
 
 class Source(VersionedModel):
@@ -63,9 +55,10 @@ class Source(VersionedModel):
         max_length=100, blank=True, help_text="When, as the text gives it (“last year”)."
     )
     description = models.TextField(blank=True)
+    public_since = public_since_field()
 
     objects = SourceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public_since"])
 
     class Meta:
         ordering = ["name"]
@@ -106,21 +99,8 @@ ACTOR_KIND_PLURALS = {
 }
 
 
-class ActorQuerySet(VisibleQuerySet):
-    def public(self):
-        """Actors shown through a published briefing: covered, speaking or spoken about."""
-        from briefings.models import Briefing, BriefingActor, Claim, ClaimActor
-
-        claims = Claim.objects.public()
-        return self.filter(
-            Q(
-                pk__in=BriefingActor.objects.filter(briefing__in=Briefing.objects.public()).values(
-                    "actor"
-                )
-            )
-            | Q(pk__in=claims.filter(speaker__isnull=False).values("speaker"))
-            | Q(pk__in=ClaimActor.objects.filter(claim__in=claims).values("actor"))
-        )
+class ActorQuerySet(ShownQuerySet):
+    """Public actors: covered by a published briefing, or speaker or subject of a public claim."""
 
     def search(self, text):
         """Actors matching text by name, title or description, or by one of their aliases."""
@@ -167,9 +147,10 @@ class Actor(VersionedModel):
         "Wikidata id", max_length=20, blank=True, validators=[wikidata_qid_validator]
     )
     description = models.TextField(blank=True)
+    public_since = public_since_field()
 
     objects = ActorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["public_since"])
     # Link rows whose history is part of this model's history (see briefings.history).
     history_links = {"aliases": "alias", "affiliations": "affiliation"}
 

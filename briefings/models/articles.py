@@ -11,7 +11,12 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from briefings.models.actors import Actor, ActorKind, Source
-from briefings.models.base import VersionedModel, VisibleQuerySet, choices_constraint
+from briefings.models.base import (
+    ShownQuerySet,
+    VersionedModel,
+    choices_constraint,
+    public_since_field,
+)
 from briefings.reversing import reverse_one
 
 
@@ -23,15 +28,8 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class EventQuerySet(VisibleQuerySet):
-    def public(self):
-        """Events a published briefing, or one of its claims, is about."""
-        from briefings.models import Briefing, Claim
-
-        return self.filter(
-            Q(pk__in=Briefing.objects.public().filter(event__isnull=False).values("event"))
-            | Q(pk__in=Claim.objects.public().filter(event__isnull=False).values("event"))
-        )
+class EventQuerySet(ShownQuerySet):
+    """Public events: those a published briefing, or a public claim, is about."""
 
 
 class Event(VersionedModel):
@@ -57,9 +55,10 @@ class Event(VersionedModel):
         limit_choices_to={"kind": ActorKind.STATE},
     )
     description = models.TextField(blank=True)
+    public_since = public_since_field()
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(inherit=True)
+    history = HistoricalRecords(inherit=True, excluded_fields=["public_since"])
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -83,18 +82,8 @@ class Event(VersionedModel):
 # Articles --------------------------------------------------------------------
 
 
-class ArticleQuerySet(VisibleQuerySet):
-    def public(self):
-        """Articles a published briefing draws on, or that hold one of its key claims."""
-        from briefings.models import Briefing, BriefingArticle, BriefingClaim
-
-        published = Briefing.objects.public()
-        return self.filter(
-            Q(pk__in=BriefingArticle.objects.filter(briefing__in=published).values("article"))
-            | Q(
-                pk__in=BriefingClaim.objects.filter(briefing__in=published).values("claim__article")
-            )
-        )
+class ArticleQuerySet(ShownQuerySet):
+    """Public articles: those a published briefing draws on, or that hold one of its key claims."""
 
 
 # Curly, low and angle quotes, and primes, read as the straight quote they stand for.
@@ -127,9 +116,10 @@ class Article(VersionedModel):
     body = models.TextField()
     body_sha256 = models.CharField(max_length=64, editable=False)
     text_sha256 = models.CharField(max_length=64, editable=False, db_index=True, default="")
+    public_since = public_since_field()
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_sha256", "text_sha256"])
+    history = HistoricalRecords(excluded_fields=["body_sha256", "text_sha256", "public_since"])
 
     class Meta:
         ordering = ["-published_at", "title"]

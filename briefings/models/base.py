@@ -40,6 +40,25 @@ class VisibleQuerySet(models.QuerySet):
         """Whether `user` may see `obj` (one query unless they may preview)."""
         return can_preview(user, self.model) or self.public().filter(pk=obj.pk).exists()
 
+    def update(self, **kwargs):
+        """Update the rows, then what readers may see if a field it depends on changed."""
+        from briefings import visibility
+
+        return visibility.update(self, kwargs, super().update)
+
+
+class ShownQuerySet(VisibleQuerySet):
+    """Rows readers see only through a published briefing (see briefings.visibility)."""
+
+    def public(self):
+        """Rows a briefing published by now shows: an index lookup on public_since."""
+        return self.filter(public_since__lte=timezone.now())
+
+
+def public_since_field():
+    """When a published briefing first showed the row; kept by briefings.visibility only."""
+    return models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+
 
 def choices_constraint(field, choices, name):
     """A CheckConstraint that keeps `field` within the TextChoices values."""

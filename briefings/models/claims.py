@@ -15,7 +15,13 @@ from briefings.anchoring import context_around
 from briefings.markup import render_markdown
 from briefings.models.actors import Actor, Affiliation, Source
 from briefings.models.articles import Article, Event
-from briefings.models.base import VersionedModel, VisibleQuerySet, choices_constraint
+from briefings.models.base import (
+    ShownQuerySet,
+    VersionedModel,
+    VisibleQuerySet,
+    choices_constraint,
+    public_since_field,
+)
 from briefings.reversing import reverse_one
 from briefings.search import search as full_text_search
 
@@ -99,22 +105,11 @@ class Statement(models.Model):
         return reverse_one("briefings:statement-detail", self.pk)
 
 
-class ClaimQuerySet(VisibleQuerySet):
-    def public(self):
-        """
-        Reviewed claims shown through a published briefing: its key claims and
-        the claims on its articles. Unreviewed and retired claims never are.
-
-        Written as subqueries rather than joins so the result needs no
-        DISTINCT and stays composable with annotations, ordering and search.
-        """
-        from briefings.models import Briefing, BriefingClaim
-
-        published = Briefing.objects.public()
-        return self.filter(review_status=ReviewStatus.REVIEWED).filter(
-            Q(pk__in=BriefingClaim.objects.filter(briefing__in=published).values("claim"))
-            | Q(article__in=Article.objects.public())
-        )
+class ClaimQuerySet(ShownQuerySet):
+    """
+    Public claims: reviewed ones shown through a published briefing, as its
+    key claims or on its articles. Unreviewed and retired claims never are.
+    """
 
     def for_display(self, user=None):
         """
@@ -269,9 +264,10 @@ class Claim(VersionedModel):
         blank=True,
         related_name="+",
     )
+    public_since = public_since_field()
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["rationale_html"])
+    history = HistoricalRecords(excluded_fields=["rationale_html", "public_since"])
     history_links = {"actor_links": "about", "evidence_links": "evidence"}
 
     class Meta:

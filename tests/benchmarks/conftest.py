@@ -12,3 +12,9 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "API benchmark")
         for line in report.api_table():
             terminalreporter.write_line(line)
+    from tests.benchmarks.test_visibility_benchmark import LINES
+
+    if LINES:
+        terminalreporter.write_sep("-", "visibility benchmark")
+        for line in LINES:
+            terminalreporter.write_line(line)
