@@ -143,7 +143,9 @@ def workspace_html(body, claims):
     """
     Return body as the annotation workspace shows it: a <mark> per claim around
     each stretch of text it covers, outermost first, with the claim's id,
-    verdict, drawing level and a title.
+    verdict and drawing level. Only spans and verdicts are read (the page's
+    script titles each mark from the claim's data), so a redraw after a save
+    needs no claim's speaker or channel.
 
     Only the body contributes text nodes (markers are CSS generated content),
     so the page's DOM text is exactly the body and selections map to offsets.
@@ -157,8 +159,7 @@ def workspace_html(body, claims):
     def mark_claims(text, covering, left, right):
         opening = format_html_join(
             "",
-            '<mark class="claim verdict-{} level-{}{}" data-claim="{}" data-marker="{}"'
-            ' title="{}">',
+            '<mark class="claim verdict-{} level-{}{}" data-claim="{}" data-marker="{}">',
             (
                 (
                     claim.verdict,
@@ -166,7 +167,6 @@ def workspace_html(body, claims):
                     " claim-start" if claim.start == left else "",
                     claim.pk,
                     f"#{claim.pk} {VERDICT_MARKERS[claim.verdict]}",
-                    f"Claim #{claim.pk} · {claim.get_verdict_display()} · {claim.attribution_text}",
                 )
                 for claim in covering
             ),

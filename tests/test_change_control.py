@@ -94,7 +94,7 @@ class EditorChangesReviewedKeyClaimTests(ChangeControlTestCase):
         body = response.json()
         self.assertIn("your change waits for a reviewer", body["message"])
         self.assertTrue(body["claim"]["pending"])
-        self.assertIn("Changed since review", body["list_html"])
+        self.assertIn("Changed since review", body["item_html"])
         # The wider span ends where the old one did.
         return {"verdict", "rationale", "start", "quote", "speaker"}
 

@@ -26,7 +26,7 @@ def test_an_orphan_is_retired_from_the_workspace(live_server, page, login, scree
     page.wait_for_function(
         "document.querySelector('.annotator-status').textContent.startsWith('Retired')"
     )
-    assert page.locator(".claim-list-orphaned").count() == 0
+    assert page.locator(".claim-list-orphaned").is_hidden()
     orphan.refresh_from_db()
     assert orphan.review_status == ReviewStatus.RETIRED
 
