@@ -150,7 +150,8 @@ class KeyClaimsWidget(forms.Widget):
             pairs = key_claim_pairs(json.loads(context["widget"]["value"]))
         except (ValueError, TypeError, KeyError, AttributeError):
             pairs = []  # The field's error says what is wrong with what was sent.
-        claims = Claim.objects.select_related("speaker").in_bulk(claim for claim, _ in pairs)
+        ids = [claim for claim, _ in pairs if isinstance(claim, int)]
+        claims = Claim.objects.select_related("speaker").in_bulk(ids)
         context["widget"]["rows"] = [
             {"claim": claims[claim], "comment": comment}
             for claim, comment in pairs
