@@ -1,4 +1,4 @@
-"""Print the page benchmark's table after the run, so it shows without `-s`."""
+"""Print the benchmarks' tables after the run, so they show without `-s`."""
 
 from tests.benchmarks import report
 
@@ -7,4 +7,8 @@ def pytest_terminal_summary(terminalreporter):
     if report.ROWS:
         terminalreporter.write_sep("-", "public page benchmark")
         for line in report.table():
+            terminalreporter.write_line(line)
+    if report.EDITOR_ROWS:
+        terminalreporter.write_sep("-", "editor benchmark")
+        for line in report.editor_table():
             terminalreporter.write_line(line)

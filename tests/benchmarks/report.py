@@ -34,3 +34,20 @@ def table():
         "cached = served from the page cache; peak = tracemalloc during one render"
     )
     return lines
+
+
+# The editors' pages (test_editor_benchmark): what, claims, queries, CPU ms, wall ms.
+EDITOR_ROWS = []
+
+
+def editor_table():
+    """Return the editors' benchmark rows as aligned lines, with a legend."""
+    header = f"{'request':<22}  {'claims':>6}  {'queries':>7}  {'CPU ms':>8}  {'wall ms':>8}"
+    lines = [header, "-" * len(header)]
+    for what, size, queries, cpu, wall in EDITOR_ROWS:
+        lines.append(f"{what:<22}  {size:>6}  {queries:>7}  {cpu:>8.1f}  {wall:>8.1f}")
+    lines.append(
+        f"{connection.vendor}; medians of 3 runs through the test client (1 for the reorder); "
+        "CPU = this process, wall = including the database"
+    )
+    return lines
