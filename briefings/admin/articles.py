@@ -103,7 +103,6 @@ def workspace_claims(article, pk=None):
         claim.has_pending = claim.pk in pending
         if claim.has_pending:
             claim.proposed_about = editing.apply_pending(claim, pending[claim.pk]).get("about")
-        claim.verdict_marker = VERDICT_MARKERS[claim.verdict]
     return claims
 
 
