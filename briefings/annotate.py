@@ -9,7 +9,8 @@ covering it. Readers get the body in paragraphs, and each segment is one
 That result depends only on the body and on the claims' spans, verdicts and
 versions, so it is cached under a key made of exactly those: an edit to any
 of them yields a new key, and nothing is recomputed otherwise. The workspace
-gets the body as one text, each segment inside a <mark> per covering claim.
+gets the body as one text, each segment inside a <mark> per covering claim,
+cached the same way under its claims' spans and verdicts.
 """
 
 import hashlib
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.core.cache import cache
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from briefings.models import Verdict
@@ -143,7 +144,9 @@ def workspace_html(body, claims):
     """
     Return body as the annotation workspace shows it: a <mark> per claim around
     each stretch of text it covers, outermost first, with the claim's id,
-    verdict, drawing level and a title.
+    verdict and drawing level. Only spans and verdicts are read (the page's
+    script titles each mark from the claim's data), so a redraw after a save
+    needs no claim's speaker or channel.
 
     Only the body contributes text nodes (markers are CSS generated content),
     so the page's DOM text is exactly the body and selections map to offsets.
@@ -152,28 +155,31 @@ def workspace_html(body, claims):
         (claim for claim in claims if claim.start is not None),
         key=lambda claim: (claim.start, -claim.end, claim.pk),
     )
+    drawn = [(claim.pk, claim.start, claim.end, claim.verdict) for claim in anchored]
+    key = "workspace-body:" + hashlib.sha256(repr((body, drawn)).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render(body, anchored, mark=workspace_marks(anchored), in_paragraphs=False)
+        cache.set(key, html, CACHE_TIMEOUT)
+    return mark_safe(html)
+
+
+def workspace_marks(anchored):
+    """The workspace's mark(): a <mark> per claim covering a segment, outermost first."""
     levels = mark_levels(anchored)
 
     def mark_claims(text, covering, left, right):
-        opening = format_html_join(
-            "",
-            '<mark class="claim verdict-{} level-{}{}" data-claim="{}" data-marker="{}"'
-            ' title="{}">',
-            (
-                (
-                    claim.verdict,
-                    levels[claim.pk],
-                    " claim-start" if claim.start == left else "",
-                    claim.pk,
-                    f"#{claim.pk} {VERDICT_MARKERS[claim.verdict]}",
-                    f"Claim #{claim.pk} · {claim.get_verdict_display()} · {claim.attribution_text}",
-                )
-                for claim in covering
-            ),
+        # Ids, levels and verdicts (choices the database constrains) need no escaping;
+        # format_html would cost more than the rest of the page at 1,000 claims.
+        opening = "".join(
+            f'<mark class="claim verdict-{claim.verdict} level-{levels[claim.pk]}'
+            f'{" claim-start" if claim.start == left else ""}" data-claim="{claim.pk}" '
+            f'data-marker="#{claim.pk} {VERDICT_MARKERS[claim.verdict]}">'
+            for claim in covering
         )
         return opening + text + "</mark>" * len(covering)
 
-    return mark_safe(render(body, anchored, mark=mark_claims, in_paragraphs=False))
+    return mark_claims
 
 
 def mark_levels(claims):

@@ -138,10 +138,11 @@ def _link_model(model, name):
     return model._meta.get_field(related_name).related_model, key
 
 
-def _related(model, pk, name):
+def _related(model, pk, name, found=None):
+    """The model's object `pk` (looked up in `found` where given) for field `name`."""
     if pk is None:
         return None
-    obj = model._default_manager.filter(pk=pk).first()
+    obj = model._default_manager.filter(pk=pk).first() if found is None else found.get(pk)
     if obj is None:
         raise ValidationError(
             {name: f"The {model._meta.verbose_name} #{pk} no longer exists; edit the change."}
@@ -158,10 +159,13 @@ def decode(model, encoded):
         elif name in LINK_ROWS[model]:
             rows, key = _link_model(model, name)
             target = rows._meta.get_field(key).related_model
+            pks = [item[key] if isinstance(item, dict) else item for item in value]
+            # One query for the whole list: a briefing can have 1,000 key claims.
+            found = target._default_manager.in_bulk(pks)
             data[name] = [
-                {**item, key: _related(target, item[key], name)}
+                {**item, key: _related(target, item[key], name, found)}
                 if isinstance(item, dict)
-                else _related(target, item, name)
+                else _related(target, item, name, found)
                 for item in value
             ]
         else:

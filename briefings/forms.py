@@ -5,12 +5,17 @@ editor loaded, a correction's reason) and turns rule breaks into field errors.
 """
 
 import datetime
+import json
+from collections import Counter
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from briefings import article_files, services
 from briefings.history import m2m_targets
@@ -19,6 +24,7 @@ from briefings.models import (
     ActorKind,
     Article,
     AttributionKind,
+    BriefingClaim,
     BriefingStatus,
     Claim,
     ClaimComment,
@@ -104,6 +110,124 @@ class VersionedAdminForm(HistoryAdminForm):
         return cleaned_data
 
 
+def key_claim_pairs(rows):
+    """[(claim id, comment)] of key-claim rows whose claim is an id or a Claim."""
+    return [(getattr(row["claim"], "pk", row["claim"]), row.get("comment", "")) for row in rows]
+
+
+class KeyClaimsWidget(forms.Widget):
+    """
+    A briefing's key claims as one hidden field of ordered rows (JSON: claim
+    id and comment), under the list editors reorder by drag or keyboard
+    (static/briefings/admin/key_claims.js). An inline formset posts five
+    fields a row, and Django refuses a form of more than 1,000 fields.
+    """
+
+    template_name = "admin/briefings/briefing/key_claims_widget.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        # Where the editor picks a claim to add; it has no name, so it posts nothing.
+        self.add_widget = forms.ModelChoiceField(
+            Claim.objects.all(),
+            required=False,
+            widget=AutocompleteSelect(BriefingClaim._meta.get_field("claim"), admin.site),
+        ).widget
+
+    @property
+    def media(self):
+        return self.add_widget.media + forms.Media(
+            js=["briefings/admin/key_claims.js"],
+            css={"all": ["briefings/admin/key_claims.css"]},
+        )
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            return value
+        pairs = key_claim_pairs(value or [])
+        return json.dumps([{"claim": claim, "comment": comment} for claim, comment in pairs])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        try:
+            pairs = key_claim_pairs(json.loads(context["widget"]["value"]))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            pairs = []  # The field's error says what is wrong with what was sent.
+        ids = [claim for claim, _ in pairs if isinstance(claim, int)]
+        claims = Claim.objects.select_related("speaker").in_bulk(ids)
+        context["widget"]["rows"] = [
+            {"claim": claims[claim], "comment": comment}
+            for claim, comment in pairs
+            if claim in claims
+        ]
+        # The admin's change URL of any object is <changelist>/<pk>/change/.
+        context["widget"]["claim_changelist_url"] = reverse("admin:briefings_claim_changelist")
+        field_id = context["widget"]["attrs"].setdefault("id", f"id_{name}")
+        context["widget"]["add_html"] = self.add_widget.render(
+            "", None, {"id": f"{field_id}_add", "class": "key-claims-add"}
+        )
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The project's template directory, which the form renderer does not search.
+        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
+
+
+class KeyClaimsField(forms.Field):
+    """A briefing's key claims in order, as editing takes them: [{"claim", "comment"}]."""
+
+    widget = KeyClaimsWidget
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if isinstance(value, list):
+            return value
+        try:
+            rows = json.loads(value)
+        except ValueError:
+            raise ValidationError(
+                "The list of key claims could not be read; reload the page and try again.",
+                code="invalid",
+            ) from None
+        if not isinstance(rows, list) or not all(
+            isinstance(row, dict)
+            and isinstance(row.get("claim"), int)
+            and isinstance(row.get("comment", ""), str)
+            for row in rows
+        ):
+            raise ValidationError(
+                'Each key claim must be {"claim": <claim number>, "comment": <text>}.',
+                code="invalid",
+            )
+        ids = [row["claim"] for row in rows]
+        repeated = sorted(claim for claim, count in Counter(ids).items() if count > 1)
+        if repeated:
+            raise ValidationError(
+                "A claim can be a key claim only once: "
+                + ", ".join(f"#{claim}" for claim in repeated)
+                + " is listed more than once.",
+                code="repeated",
+            )
+        found = Claim.objects.in_bulk(ids)
+        missing = [claim for claim in ids if claim not in found]
+        if missing:
+            raise ValidationError(
+                "No such claim: "
+                + ", ".join(f"#{claim}" for claim in missing)
+                + ". Remove it from the key claims.",
+                code="missing",
+            )
+        return [{"claim": found[row["claim"]], "comment": row.get("comment", "")} for row in rows]
+
+    def has_changed(self, initial, data):
+        try:
+            sent = key_claim_pairs(json.loads(data) if isinstance(data, str) else data or [])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return True
+        return key_claim_pairs(initial or []) != sent
+
+
 class BriefingAdminForm(VersionedAdminForm):
     """
     Status changes go through the workflow rule, whatever the path: this form
@@ -126,11 +250,25 @@ class BriefingAdminForm(VersionedAdminForm):
         help_text="Publishing asks for this when comments on key claims are still open.",
     )
 
+    key_claim_rows = KeyClaimsField(
+        label="Key claims",
+        required=False,
+        help_text="Drag a claim by its handle, or focus the handle and press the up and down "
+        "arrow keys (Home and End for the top and bottom), to set the order readers see.",
+    )
+
     # Set by BriefingAdmin.get_form: the user whose rights the workflow checks.
     user = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if getattr(self.instance, "_history", None) is not None:
+            # A revert restores the key claims as they were (services.history_revert).
+            self.fields.pop("key_claim_rows", None)
+        elif "key_claim_rows" in self.fields and self.instance.pk is not None:
+            self.initial["key_claim_rows"] = list(
+                self.instance.claim_links.order_by("position", "pk").values("claim", "comment")
+            )
         status = self.fields.get("status")
         if status is not None and self.user is not None:
             # Offer only the moves this person may make: an editor never sees

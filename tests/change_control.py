@@ -21,6 +21,12 @@ from tests import factories
 ANONYMOUS, EDITOR, REVIEWER, PROPOSER = "anonymous", "editor", "reviewer", "proposer"
 
 
+def key_claim_rows(*rows):
+    """The key claims field's POST value: rows are claims, or (claim, comment) pairs."""
+    pairs = [row if isinstance(row, tuple) else (row, "") for row in rows]
+    return json.dumps([{"claim": claim.pk, "comment": comment} for claim, comment in pairs])
+
+
 def version_tag(obj):
     """An If-Match value for obj's stored version (ETags start "v<version>-")."""
     obj.refresh_from_db(fields=["version"])

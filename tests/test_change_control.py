@@ -26,6 +26,7 @@ from tests.change_control import (
     REVIEWER,
     ChangeControlTestCase,
     change_form_data,
+    key_claim_rows,
     messages_of,
     version_tag,
 )
@@ -94,7 +95,7 @@ class EditorChangesReviewedKeyClaimTests(ChangeControlTestCase):
         body = response.json()
         self.assertIn("your change waits for a reviewer", body["message"])
         self.assertTrue(body["claim"]["pending"])
-        self.assertIn("Changed since review", body["list_html"])
+        self.assertIn("Changed since review", body["item_html"])
         # The wider span ends where the old one did.
         return {"verdict", "rationale", "start", "quote", "speaker"}
 
@@ -294,16 +295,11 @@ class UnreviewedClaimsStayOffPublicPagesTests(ChangeControlTestCase):
                 self.assertEqual(self.public_key_claims(), [self.claim.pk, self.second.pk])
                 self.assertIsNone(self.pending(self.briefing))
 
-    def test_the_admin_inline_refuses_an_unreviewed_key_claim_even_from_a_reviewer(self):
+    def test_the_admin_form_refuses_an_unreviewed_key_claim_even_from_a_reviewer(self):
         data = self.admin_page_data(
             self.briefing,
             correction_reason="Adds a claim.",
-            **{
-                "claim_links-TOTAL_FORMS": 3,
-                "claim_links-2-briefing": self.briefing.pk,
-                "claim_links-2-claim": self.unreviewed.pk,
-                "claim_links-2-position": 2,
-            },
+            key_claim_rows=key_claim_rows(self.claim, self.second, self.unreviewed),
         )
         for who in (EDITOR, REVIEWER):
             with self.subTest(actor=who):

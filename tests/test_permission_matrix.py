@@ -20,6 +20,7 @@ from tests.change_control import (
     REVIEWER,
     ChangeControlTestCase,
     change_form_data,
+    key_claim_rows,
     messages_of,
 )
 
@@ -552,13 +553,7 @@ class PermissionMatrixTests(ChangeControlTestCase):
 
     def briefing_form_add_key_claim(self):
         added = self.new_key_claim()
-        changes = {
-            "claim_links-TOTAL_FORMS": 3,
-            "claim_links-2-briefing": self.briefing.pk,
-            "claim_links-2-claim": added.pk,
-            "claim_links-2-position": 2,
-            "claim_links-2-comment": "",
-        }
+        changes = {"key_claim_rows": key_claim_rows(self.claim, self.second, added)}
         return Step(
             self.briefing_form(changes),
             self.key_claims_seen(),
@@ -568,7 +563,7 @@ class PermissionMatrixTests(ChangeControlTestCase):
 
     def briefing_form_remove_key_claim(self):
         return Step(
-            self.briefing_form({"claim_links-0-DELETE": "on"}),
+            self.briefing_form({"key_claim_rows": key_claim_rows(self.second)}),
             self.key_claims_seen(),
             [self.second.pk],
             self.briefing,
@@ -576,7 +571,7 @@ class PermissionMatrixTests(ChangeControlTestCase):
 
     def briefing_form_reorder_key_claims(self):
         return Step(
-            self.briefing_form({"claim_links-0-position": 5}),
+            self.briefing_form({"key_claim_rows": key_claim_rows(self.second, self.claim)}),
             self.key_claims_seen(),
             [self.second.pk, self.claim.pk],
             self.briefing,

@@ -15,6 +15,12 @@ from briefings.models import (
     ReviewStatus,
 )
 from tests import factories
+from tests.change_control import key_claim_rows
+
+
+def without_first(briefing):
+    """The key claims field's value with the briefing's first key claim removed."""
+    return key_claim_rows(*(link.claim for link in briefing.claim_links.all()[1:]))
 
 
 def briefing_form_data(briefing, **changes):
@@ -34,10 +40,11 @@ def briefing_form_data(briefing, **changes):
         else "",
         "edit_version": briefing.version,
         "correction_reason": "",
+        "key_claim_rows": key_claim_rows(
+            *((link.claim, link.comment) for link in briefing.claim_links.all())
+        ),
     }
-    links = list(briefing.claim_links.all())
     for prefix, rows in [
-        ("claim_links", links),
         ("article_links", list(briefing.article_links.all())),
         ("actor_links", []),
         ("author_links", []),
@@ -48,13 +55,8 @@ def briefing_form_data(briefing, **changes):
         for index, row in enumerate(rows):
             data[f"{prefix}-{index}-id"] = row.pk
             data[f"{prefix}-{index}-briefing"] = briefing.pk
-            if prefix == "claim_links":
-                data[f"{prefix}-{index}-claim"] = row.claim_id
-                data[f"{prefix}-{index}-position"] = row.position
-                data[f"{prefix}-{index}-comment"] = row.comment
-            else:
-                data[f"{prefix}-{index}-article"] = row.article_id
-                data[f"{prefix}-{index}-position"] = row.position
+            data[f"{prefix}-{index}-article"] = row.article_id
+            data[f"{prefix}-{index}-position"] = row.position
     data.update(changes)
     return data
 
@@ -141,7 +143,6 @@ class StatusFieldTests(WorkflowTestCase):
         self.client.force_login(self.editor)
         data = {"title": "New", "slug": "new", "lede": "Gist.", "status": BriefingStatus.PUBLISHED}
         for prefix in [
-            "claim_links",
             "article_links",
             "actor_links",
             "author_links",
@@ -171,13 +172,8 @@ class StatusFieldTests(WorkflowTestCase):
         unreviewed = factories.ClaimFactory(unreviewed=True)
         briefing = self.make_briefing()
         data = briefing_form_data(briefing, status=BriefingStatus.PUBLISHED)
-        data.update(
-            {
-                "claim_links-TOTAL_FORMS": 2,
-                "claim_links-1-claim": unreviewed.pk,
-                "claim_links-1-position": 1,
-                "claim_links-1-briefing": briefing.pk,
-            }
+        data["key_claim_rows"] = key_claim_rows(
+            *(link.claim for link in briefing.claim_links.all()), unreviewed
         )
         self.client.force_login(self.reviewer)
         response = self.client.post(self.change_url(briefing), data)
@@ -258,14 +254,14 @@ class CorrectionTests(WorkflowTestCase):
 
     def test_removing_a_key_claim_of_a_published_briefing_needs_a_reason(self):
         briefing = self.published()
-        response = self.post_form(self.reviewer, briefing, **{"claim_links-0-DELETE": "on"})
+        response = self.post_form(self.reviewer, briefing, key_claim_rows=without_first(briefing))
         self.assertContains(response, "give a reason for the correction")
         self.assertEqual(briefing.claim_links.count(), 1)
 
     def test_an_editors_change_to_a_published_briefing_waits_for_a_reviewer(self):
         briefing = self.published()
         response = self.post_form(
-            self.editor, briefing, lede="A corrected lede.", **{"claim_links-0-DELETE": "on"}
+            self.editor, briefing, lede="A corrected lede.", key_claim_rows=without_first(briefing)
         )
         self.assertEqual(response.status_code, 302)
         briefing.refresh_from_db()

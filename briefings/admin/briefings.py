@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from briefings import editing, services
@@ -17,7 +17,6 @@ from briefings.models import (
     BriefingActor,
     BriefingArticle,
     BriefingAuthor,
-    BriefingClaim,
     BriefingStatus,
     Correction,
 )
@@ -25,27 +24,6 @@ from briefings.models import (
 
 class BriefingLinkInline(admin.TabularInline):
     extra = 0
-
-
-class BriefingClaimInline(BriefingLinkInline):
-    model = BriefingClaim
-    autocomplete_fields = ["claim"]
-    fields = ["position", "claim", "review_state", "comment"]
-    readonly_fields = ["review_state"]
-    verbose_name = "key claim"
-    verbose_name_plural = "key claims (in order)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claim__speaker")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.user = request.user
-        return formset
-
-    @admin.display(description="Review")
-    def review_state(self, link):
-        return link.claim.get_review_status_display() if link.claim_id else "-"
 
 
 class BriefingArticleInline(BriefingLinkInline):
@@ -89,18 +67,25 @@ def link_rows(formset):
     ]
     if any("position" in row for row in rows):
         rows = sorted(rows, key=lambda row: row.get("position") or 0)
-    if formset.model is BriefingClaim:
-        return [{"claim": row["claim"], "comment": row.get("comment", "")} for row in rows]
     target = {BriefingArticle: "article", BriefingActor: "actor", BriefingAuthor: "user"}
     return [row[target[formset.model]] for row in rows]
 
 
 LINKS = {
-    BriefingClaim: "key_claims",
     BriefingArticle: "articles",
     BriefingActor: "actors",
     BriefingAuthor: "authors",
 }
+# Key claims are one form field, not an inline (forms.KeyClaimsField): a briefing
+# may have 1,000 of them, and a formset posts five fields a row.
+KEY_CLAIMS_FIELDSET = (
+    "Key claims",
+    {
+        "fields": ["key_claim_rows"],
+        "description": "The claims the briefing is built on, in the order readers see them, "
+        "each with an optional note for readers.",
+    },
+)
 
 
 @admin.register(Briefing)
@@ -133,7 +118,6 @@ class BriefingAdmin(ReviewedAdmin):
         ),
     ]
     inlines = [
-        BriefingClaimInline,
         BriefingArticleInline,
         BriefingActorInline,
         BriefingAuthorInline,
@@ -154,8 +138,22 @@ class BriefingAdmin(ReviewedAdmin):
             return "Not public"
         return format_html('<a href="{0}">{0}</a>', briefing.get_absolute_url())
 
+    @admin.display(description="Key claims")
+    def key_claim_rows(self, briefing):
+        """The key claims in order, for those who may only view the briefing."""
+        links = briefing.claim_links.select_related("claim__speaker").order_by("position", "pk")
+        items = format_html_join(
+            "",
+            "<li>{}{}</li>",
+            ((link.claim, f" — {link.comment}" if link.comment else "") for link in links),
+        )
+        return format_html("<ol>{}</ol>", items) if items else "-"
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if getattr(obj, "_history", None) is None:
+            # A revert restores the key claims itself (services.history_revert).
+            fieldsets = [fieldsets[0], KEY_CLAIMS_FIELDSET, *fieldsets[1:]]
         if obj is not None and obj.status == BriefingStatus.PUBLISHED:
             fieldsets = [
                 ("Correction", {"fields": ["correction_reason"], "classes": ["correction"]}),
@@ -185,6 +183,10 @@ class BriefingAdmin(ReviewedAdmin):
             if change
             else {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
         )
+        if "key_claim_rows" in form.cleaned_data and (
+            "key_claim_rows" in form.changed_data or not change
+        ):
+            data["key_claims"] = form.cleaned_data["key_claim_rows"]
         for formset in formsets:
             if formset.model in LINKS and (formset.has_changed() or not change):
                 data[LINKS[formset.model]] = link_rows(formset)

@@ -18,3 +18,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("-", "visibility benchmark")
         for line in LINES:
             terminalreporter.write_line(line)
+    if report.EDITOR_ROWS:
+        terminalreporter.write_sep("-", "editor benchmark")
+        for line in report.editor_table():
+            terminalreporter.write_line(line)

@@ -59,3 +59,23 @@ def api_table():
         f"{connection.vendor}; medians of CPU time per request, as the server spends it "
         "(a database server's own work not counted)",
     ]
+
+
+# The editors' pages (test_editor_benchmark): what, claims, queries, CPU ms, wall ms.
+EDITOR_ROWS = []
+EDITOR_COLUMNS = (
+    ("request", "<", 22, "{}"),
+    ("claims", ">", 6, "{}"),
+    ("queries", ">", 7, "{}"),
+    ("CPU ms", ">", 8, "{:.1f}"),
+    ("wall ms", ">", 8, "{:.1f}"),
+)
+
+
+def editor_table():
+    """Return the editors' benchmark rows as aligned lines, with a legend."""
+    return [
+        *aligned(EDITOR_COLUMNS, EDITOR_ROWS),
+        f"{connection.vendor}; medians of 3 runs through the test client (1 for the reorder); "
+        "CPU = this process, wall = including the database",
+    ]

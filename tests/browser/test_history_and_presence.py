@@ -27,7 +27,7 @@ def test_an_orphan_is_retired_from_the_workspace(live_server, page, login, scree
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f"#claim-{orphan.pk} form.claim-retire button").click()
     expect(page.locator(".annotator-status")).to_have_text(re.compile(r"^Retired"), timeout=10_000)
-    assert page.locator(".claim-list-orphaned").count() == 0
+    assert page.locator(".claim-list-orphaned").is_hidden()
     orphan.refresh_from_db()
     assert orphan.review_status == ReviewStatus.RETIRED
 

@@ -19,7 +19,7 @@
   const status = root.querySelector(".annotator-status");
   const selectionInfo = root.querySelector(".annotator-selection");
   const newButton = root.querySelector('[data-action="new-claim"]');
-  let claims = JSON.parse(document.getElementById("annotator-claims").textContent);
+  const claims = JSON.parse(document.getElementById("annotator-claims").textContent);
   let pending = null; // the last span selected in the text
 
   const codePoints = (text) => Array.from(text);
@@ -172,7 +172,7 @@
     form.querySelector(".annotator-form-title").textContent = title;
     const link = form.querySelector(".annotator-claim-link");
     link.hidden = !id;
-    link.href = id ? claims[id].admin_url : "";
+    link.href = (id && document.querySelector(`#claim-${id} .claim-page`)?.href) || "";
     form.hidden = false;
     markActive(id);
     form.scrollIntoView({ block: "nearest" });
@@ -250,6 +250,64 @@
     body.focus();
   }
 
+  // Marks are titled from the claims' data: the server draws only spans and verdicts.
+  function titleMarks(marks) {
+    for (const mark of marks) {
+      const claim = claims[mark.dataset.claim];
+      if (claim) {
+        mark.title = claim.title;
+      }
+    }
+  }
+
+  // Whether claim a is listed before claim b: in text order, orphans (no start) by number.
+  function listedBefore(a, b) {
+    const startA = a.start === null ? -1 : a.start;
+    const startB = b.start === null ? -1 : b.start;
+    return startA < startB || (startA === startB && a.id < b.id);
+  }
+
+  // Put a claim's list item (html) in its list (place), or take it out (no place).
+  function placeItem(claim, place, html) {
+    document.getElementById(`claim-${claim.id}`)?.remove();
+    if (place) {
+      const template = document.createElement("template");
+      template.innerHTML = html.trim();
+      const target = list.querySelector(`[data-list="${place}"]`);
+      const next = Array.from(target.querySelectorAll(":scope > .claim-item")).find(
+        (item) => !listedBefore(claims[item.dataset.claim], claim),
+      );
+      target.insertBefore(template.content.firstElementChild, next || null);
+    }
+    const counts = {};
+    for (const name of ["anchored", "orphaned"]) {
+      counts[name] = list.querySelectorAll(`[data-list="${name}"] > .claim-item`).length;
+      list.querySelector(`[data-count="${name}"]`).textContent = counts[name];
+    }
+    if (counts.anchored) {
+      list.querySelector(".claim-empty")?.remove();
+    }
+    list.querySelector(".claim-orphans").hidden = counts.orphaned === 0;
+  }
+
+  // Show what a write answered: the one claim it changed, in the text and in the list.
+  function showSaved(data) {
+    const claim = data.claim;
+    claims[claim.id] = claim;
+    if (data.body_html !== null) {
+      body.innerHTML = data.body_html;
+      titleMarks(body.querySelectorAll("mark[data-claim]"));
+    } else {
+      const marks = body.querySelectorAll(`mark[data-claim="${claim.id}"]`);
+      for (const mark of marks) {
+        mark.className = mark.className.replace(/\bverdict-\S+/u, `verdict-${claim.verdict}`);
+        mark.dataset.marker = claim.marker;
+      }
+      titleMarks(marks);
+    }
+    placeItem(claim, data.list, data.item_html);
+  }
+
   async function save(event) {
     event.preventDefault();
     const button = form.querySelector('[type="submit"]');
@@ -280,9 +338,7 @@
       showErrors(data.errors || { __all__: ["Not saved."] });
       return;
     }
-    claims = data.claims;
-    body.innerHTML = data.body_html;
-    list.innerHTML = data.list_html;
+    showSaved(data);
     status.textContent = data.message || `Saved claim #${data.claim.id}.`;
     openClaim(data.claim.id);
     for (const mark of body.querySelectorAll(`mark[data-claim="${data.claim.id}"]`)) {
@@ -317,9 +373,7 @@
       status.textContent = `Not retired: ${Object.values(data.errors).flat().join(" ")}`;
       return;
     }
-    claims = data.claims;
-    body.innerHTML = data.body_html;
-    list.innerHTML = data.list_html;
+    showSaved(data);
     if (form && field("claim").value === String(data.claim.id)) {
       closeForm();
     }
@@ -328,6 +382,7 @@
 
   // Wiring ----------------------------------------------------------------------
 
+  titleMarks(body.querySelectorAll("mark[data-claim]"));
   list.addEventListener("submit", retire);
 
   body.addEventListener("click", function (event) {
