@@ -81,6 +81,32 @@ def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def workspace_data(claim, article=None, **changes):
+    """
+    The annotation workspace's POST for an existing claim as stored, with
+    `changes`; `article` is the claim's, passed to spare a query.
+    """
+    return {
+        "body_sha256": (article or claim.article).body_sha256,
+        "claim": claim.pk,
+        "edit_version": claim.version,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.quote,
+        "attribution_kind": claim.attribution_kind,
+        "speaker": claim.speaker_id or "",
+        "cue": claim.cue,
+        "quote_type": claim.quote_type,
+        "channel": claim.channel_id or "",
+        "claim_type": claim.claim_type,
+        "verdict": claim.verdict,
+        "rationale": claim.rationale,
+        "editor_note": claim.editor_note,
+        "about": [link.actor_id for link in claim.actor_links.all()],
+        **changes,
+    }
+
+
 class RolledBack(Exception):
     pass
 
@@ -209,27 +235,7 @@ class ChangeControlTestCase(TestCase):
         )
 
     def workspace_data(self, claim, **changes):
-        """The annotation workspace's POST for an existing claim as stored, with `changes`."""
-        data = {
-            "body_sha256": claim.article.body_sha256,
-            "claim": claim.pk,
-            "edit_version": claim.version,
-            "start": claim.start,
-            "end": claim.end,
-            "quote": claim.quote,
-            "attribution_kind": claim.attribution_kind,
-            "speaker": claim.speaker_id or "",
-            "cue": claim.cue,
-            "quote_type": claim.quote_type,
-            "channel": claim.channel_id or "",
-            "claim_type": claim.claim_type,
-            "verdict": claim.verdict,
-            "rationale": claim.rationale,
-            "editor_note": claim.editor_note,
-            "about": [link.actor_id for link in claim.actor_links.all()],
-        }
-        data.update(changes)
-        return data
+        return workspace_data(claim, **changes)
 
     def workspace_save(self, data):
         url = reverse("admin:briefings_article_claim_save", args=[self.article.pk])

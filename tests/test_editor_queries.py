@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from briefings.models import PendingChange, Verdict
 from tests import editor_data, factories
-from tests.change_control import change_form_data
+from tests.change_control import change_form_data, workspace_data
 
 SIZES = (3, 12)
 
@@ -64,25 +64,7 @@ class WorkspaceQueryTests(QueryCountTestCase):
         self.assertSameAtEverySize(counts, 14)
 
     def save(self, article, claim, **changes):
-        data = {
-            "body_sha256": article.body_sha256,
-            "claim": claim.pk,
-            "edit_version": claim.version,
-            "start": claim.start,
-            "end": claim.end,
-            "quote": claim.quote,
-            "attribution_kind": claim.attribution_kind,
-            "speaker": claim.speaker_id,
-            "cue": claim.cue,
-            "quote_type": claim.quote_type,
-            "channel": claim.channel_id,
-            "claim_type": claim.claim_type,
-            "about": [link.actor_id for link in claim.actor_links.all()],
-            "verdict": claim.verdict,
-            "rationale": claim.rationale,
-            "editor_note": "",
-            **changes,
-        }
+        data = workspace_data(claim, article, **changes)
         url = reverse("admin:briefings_article_claim_save", args=[article.pk])
         return self.client.post(url, data)
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from tests import editor_data, factories
 from tests.benchmarks import report
-from tests.change_control import change_form_data
+from tests.change_control import change_form_data, workspace_data
 
 RUNS = 3
 
@@ -36,29 +36,6 @@ def measure(fetch, runs=RUNS):
             cpu.append((time.process_time() - started_cpu) * 1000)
             wall.append((time.perf_counter() - started) * 1000)
     return len(queries), statistics.median(cpu), statistics.median(wall), response
-
-
-def claim_post(article, claim, **changes):
-    """The workspace's POST for claim as stored, with `changes`."""
-    return {
-        "body_sha256": article.body_sha256,
-        "claim": claim.pk,
-        "edit_version": claim.version,
-        "start": claim.start,
-        "end": claim.end,
-        "quote": claim.quote,
-        "attribution_kind": claim.attribution_kind,
-        "speaker": claim.speaker_id,
-        "cue": claim.cue,
-        "quote_type": claim.quote_type,
-        "channel": claim.channel_id,
-        "claim_type": claim.claim_type,
-        "about": [link.actor_id for link in claim.actor_links.all()],
-        "verdict": claim.verdict,
-        "rationale": claim.rationale,
-        "editor_note": "",
-        **changes,
-    }
 
 
 @pytest.mark.benchmark
@@ -84,7 +61,9 @@ class EditorBenchmark(TestCase):
 
             def verdict(claim=claim, save=save, article=article, verdicts=verdicts):
                 claim.refresh_from_db()
-                return self.client.post(save, claim_post(article, claim, verdict=next(verdicts)))
+                return self.client.post(
+                    save, workspace_data(claim, article, verdict=next(verdicts))
+                )
 
             self.record("claim save (verdict)", size, verdict)
             starts = iter([claim.start - len("said that "), claim.start] * RUNS)
@@ -93,7 +72,9 @@ class EditorBenchmark(TestCase):
                 claim.refresh_from_db()
                 start = next(starts)
                 quote = article.body[start : claim.end]
-                return self.client.post(save, claim_post(article, claim, start=start, quote=quote))
+                return self.client.post(
+                    save, workspace_data(claim, article, start=start, quote=quote)
+                )
 
             self.record("claim save (span)", size, span)
 
