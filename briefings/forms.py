@@ -477,7 +477,7 @@ class SuggestionForm(forms.Form):
     new_actor_kind = forms.ChoiceField(
         choices=[("", "—"), *ActorKind.choices],
         required=False,
-        label="Or add the speaker as a new",
+        label="Accepting adds the speaker as a new",
     )
     cue = forms.CharField(max_length=100, required=False)
     quote_type = forms.ChoiceField(choices=[c for c in QuoteType.choices if c[0] != QuoteType.NONE])

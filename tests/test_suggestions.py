@@ -263,6 +263,8 @@ class WorkspaceTests(SuggestionTestCase):
         response = self.page()
         self.assertContains(response, "Suggested claims (2)")
         self.assertContains(response, "<strong>New:</strong> Yuri Ushakov")
+        # A new speaker is offered as a new person, which the editor may change.
+        self.assertContains(response, '<option value="person" selected>Person</option>', count=1)
         self.assertContains(response, "the talks were useful")
 
     def test_the_page_makes_no_query_per_suggestion(self):

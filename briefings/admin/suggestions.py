@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from briefings import suggestions
 from briefings.forms import SuggestionFormSet
-from briefings.models import Suggestion, SuggestionStatus
+from briefings.models import ActorKind, Suggestion, SuggestionStatus
 
 PREFIX = "suggestion"
 
@@ -35,6 +35,8 @@ def suggestions_context(request, article):
             "cue": row.cue,
             "quote_type": row.quote_type,
             "same_statement": row.similar_claim_id is not None,
+            # A speaker no actor is yet is most often a person; the editor sees and may change it.
+            "new_actor_kind": "" if row.speaker_id else ActorKind.PERSON,
         }
         for row in rows
     ]
