@@ -202,6 +202,15 @@ class BrowsableApiTests(TestCase):
         response = self.client.get("/api/v1/briefings/", headers={"Accept": "text/html"})
         self.assertEqual(response["Content-Type"], "text/html; charset=utf-8")
 
+    def test_staff_get_every_list_with_its_forms(self):
+        """The forms offer related objects by slug (a dict as a key was a 500)."""
+        factories.published_briefing(claims=2)
+        self.client.force_login(factories.reviewer())
+        for resource in ("briefings", "claims", "articles", "actors", "sources", "events"):
+            with self.subTest(resource):
+                response = self.client.get(f"/api/v1/{resource}/", headers={"Accept": "text/html"})
+                self.assertEqual(response.status_code, 200)
+
     def test_browsable_api_can_be_turned_off(self):
         # DRF reads its renderers when the views are defined: ask a fresh process.
         ask = (

@@ -277,6 +277,15 @@ class RefField(serializers.SlugRelatedField):
         """One serializer for every object this field shows, built on first use, not per object."""
         return self.ref_serializer(context=self.context)
 
+    def get_choices(self, cutoff=None):
+        """The browsable API form's options, keyed by what is written: the slug, not the object."""
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {getattr(item, self.slug_field): self.display_value(item) for item in queryset}
+
 
 class ClaimRefField(RefField):
     """A claim: its id when writing, a summary when reading."""
