@@ -270,21 +270,22 @@ def links_sync(*, owner, related_name, key, rows, by=None):
     for position, row in enumerate(rows):
         row = {**row, **({"position": position} if ordered else {})}
         wanted[getattr(row[key], "pk", row[key])] = row
-    for target, link in existing.items():
-        if target not in wanted:
+    with visibility.batched():
+        for target, link in existing.items():
+            if target not in wanted:
+                link._history_user = by
+                link.delete()
+        for target, row in wanted.items():
+            link = existing.get(target)
+            if link is None:
+                link = model(**{manager.field.name: owner}, **row)
+            elif all(getattr(link, name) == value for name, value in row.items()):
+                continue
+            else:
+                for name, value in row.items():
+                    setattr(link, name, value)
             link._history_user = by
-            link.delete()
-    for target, row in wanted.items():
-        link = existing.get(target)
-        if link is None:
-            link = model(**{manager.field.name: owner}, **row)
-        elif all(getattr(link, name) == value for name, value in row.items()):
-            continue
-        else:
-            for name, value in row.items():
-                setattr(link, name, value)
-        link._history_user = by
-        link.save()
+            link.save()
 
 
 # Comments for the reviewer ---------------------------------------------------

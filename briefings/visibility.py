@@ -23,6 +23,9 @@ relations with it calls refresh() itself, or `refresh_all()` after bulk work
 """
 
 import datetime
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
 from functools import reduce
 from operator import or_
 
@@ -268,7 +271,36 @@ def _refresh_rows(name, pks, *pointer_sets):
     for pointers in pointer_sets:
         for kind, ids in rules.touched(name, [], pointers).items():
             scope[kind] += ids
-    rules.refresh(**scope)
+    batch = getattr(_batch, "scope", None)
+    if batch is None:
+        rules.refresh(**scope)
+    else:
+        for kind, ids in scope.items():
+            batch[kind] += ids
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def batched():
+    """
+    Refresh once, at the end, for all the rows the writes inside touch: a save
+    of many link rows (a briefing's 1,000 key claims reordered) would otherwise
+    recompute the same article's claims once per row. Code inside must not
+    read public() for the rows it writes.
+    """
+    if getattr(_batch, "scope", None) is not None:
+        yield  # already inside a batch: the outer one refreshes
+        return
+    _batch.scope = defaultdict(list)
+    try:
+        yield
+        scope = _batch.scope
+    finally:
+        _batch.scope = None
+    if scope:
+        Rules().refresh(**scope)
 
 
 def update(queryset, values, run):
@@ -302,18 +334,37 @@ def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if name not in POINTERS or instance._state.adding or raw:
         return
     if update_fields is None or set(update_fields) & _deciding(name):
-        instance.__dict__[PRIOR] = _stored_pointers(sender, name, [instance.pk])
+        instance.__dict__[PRIOR] = _stored_state(sender, name, instance)
 
 
-def after_save(sender, instance, update_fields=None, **kwargs):
+def _stored_state(model, name, instance):
+    """
+    The row's stored pointers and deciding fields, to tell after the save
+    whether anything readers may see could have changed. The instance takes
+    the stored public_since, so the save cannot write back a stale one.
+    """
+    deciding = sorted(DECIDING.get(name, ()))
+    own = ["public_since"] if name in OWN else []
+    fields = [f"{field}_id" for field in POINTERS[name]] + deciding + own
+    row = model._base_manager.filter(pk=instance.pk).values(*fields).first() or {}
+    if own and row:
+        instance.public_since = row["public_since"]
+    pointers = {field: [row.get(f"{field}_id")] for field in POINTERS[name]} if row else {}
+    return pointers, {field: row.get(field) for field in deciding}
+
+
+def after_save(sender, instance, created=False, update_fields=None, **kwargs):
     name = _name(sender)
     if name is None:
         return
-    prior = instance.__dict__.pop(PRIOR, {})
+    prior, prior_deciding = instance.__dict__.pop(PRIOR, ({}, None))
     # A save writes the instance's public_since too, which may be stale.
     if update_fields is not None and not set(update_fields) & (_deciding(name) | {"public_since"}):
         return
     current = {field: [getattr(instance, f"{field}_id")] for field in POINTERS.get(name, ())}
+    deciding = {field: getattr(instance, field) for field in sorted(DECIDING.get(name, ()))}
+    if not created and prior and prior == current and prior_deciding == deciding:
+        return  # nothing readers may see moved, and public_since was kept as stored
     _refresh_rows(name, [instance.pk], prior, current)
 
 

@@ -143,4 +143,4 @@ class BriefingPageQueryTests(QueryCountTestCase):
             )
         # The key claims are read once to compare with what was sent, never a row at a
         # time; then what readers may see is refreshed (briefings.visibility).
-        self.assertSameAtEverySize(counts, 54)
+        self.assertSameAtEverySize(counts, 49)
