@@ -31,3 +31,11 @@ def _fast_passwords_and_clean_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(items):
+    """
+    Run the benchmarks last. They build and roll back tens of thousands of rows,
+    and on a PostgreSQL without autovacuum the dead rows would slow every test after.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("benchmark") is not None)
