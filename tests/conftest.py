@@ -33,9 +33,13 @@ def _fast_passwords_and_clean_cache(settings):
     cache.clear()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """
-    Run the benchmarks last. They build and roll back tens of thousands of rows,
-    and on a PostgreSQL without autovacuum the dead rows would slow every test after.
+    Run the benchmarks after the other TestCases. They build and roll back tens
+    of thousands of rows, and on a PostgreSQL without autovacuum the dead rows
+    would slow every test after them. pytest-django's stable sort, which runs
+    next, still puts every TestCase before the transactional tests (which need
+    the groups the migrations made, and whose flush empties the tables).
     """
     items.sort(key=lambda item: item.get_closest_marker("benchmark") is not None)
