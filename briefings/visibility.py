@@ -30,7 +30,7 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps as global_apps
-from django.db.models import Case, DateTimeField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, DateTimeField, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -81,6 +81,20 @@ def first(rows, field, key):
     """
     rows = rows.order_by().values(key).annotate(earliest=Min(field)).values("earliest")
     return Subquery(rows, output_field=DateTimeField())
+
+
+def _set(queryset, value):
+    """
+    Set public_since to `value` on the rows of `queryset` where that changes
+    it: rewriting a row with its own value still leaves a dead row version
+    behind on PostgreSQL, and most refreshes change nothing.
+    """
+    never = Value(NEVER, output_field=DateTimeField())
+    return (
+        queryset.alias(old=Coalesce("public_since", never), new=Coalesce(value, never))
+        .exclude(old=F("new"))
+        .update(public_since=value)
+    )
 
 
 class Rules:
@@ -171,31 +185,47 @@ class Rules:
         )
         # In dependency order: articles, then their claims, then what claims show.
         changed_articles = self.Article.objects.filter(articles)
-        changed_articles.update(public_since=self.article_since())
+        _set(changed_articles, self.article_since())
         changed_claims = self.Claim.objects.filter(claims | Q(article__in=changed_articles))
-        changed_claims.update(public_since=self.claim_since())
-        self.Event.objects.filter(
-            events | Q(pk__in=changed_claims.filter(event__isnull=False).values("event"))
-        ).update(public_since=self.event_since())
-        self.Source.objects.filter(
-            sources
-            | Q(pk__in=changed_articles.values("source"))
-            | Q(pk__in=changed_claims.filter(channel__isnull=False).values("channel"))
-            | Q(pk__in=self.ClaimEvidence.objects.filter(claim__in=changed_claims).values("source"))
-        ).update(public_since=self.source_since())
-        self.Actor.objects.filter(
-            actors
-            | Q(pk__in=changed_claims.filter(speaker__isnull=False).values("speaker"))
-            | Q(pk__in=self.ClaimActor.objects.filter(claim__in=changed_claims).values("actor"))
-        ).update(public_since=self.actor_since())
+        _set(changed_claims, self.claim_since())
+        _set(
+            self.Event.objects.filter(
+                events | Q(pk__in=changed_claims.filter(event__isnull=False).values("event"))
+            ),
+            self.event_since(),
+        )
+        evidence = self.ClaimEvidence.objects.filter(claim__in=changed_claims)
+        _set(
+            self.Source.objects.filter(
+                sources
+                | Q(pk__in=changed_articles.values("source"))
+                | Q(pk__in=changed_claims.filter(channel__isnull=False).values("channel"))
+                | Q(pk__in=evidence.values("source"))
+            ),
+            self.source_since(),
+        )
+        about = self.ClaimActor.objects.filter(claim__in=changed_claims)
+        _set(
+            self.Actor.objects.filter(
+                actors
+                | Q(pk__in=changed_claims.filter(speaker__isnull=False).values("speaker"))
+                | Q(pk__in=about.values("actor"))
+            ),
+            self.actor_since(),
+        )
 
     def refresh_all(self):
-        """Recompute every row: after bulk writes that send no signals, or to check the index."""
-        self.Article.objects.update(public_since=self.article_since())
-        self.Claim.objects.update(public_since=self.claim_since())
-        self.Event.objects.update(public_since=self.event_since())
-        self.Source.objects.update(public_since=self.source_since())
-        self.Actor.objects.update(public_since=self.actor_since())
+        """
+        Recompute every row: after bulk writes that send no signals, or to check
+        the index. Return the number of rows whose public_since changed.
+        """
+        return (
+            _set(self.Article.objects.all(), self.article_since())
+            + _set(self.Claim.objects.all(), self.claim_since())
+            + _set(self.Event.objects.all(), self.event_since())
+            + _set(self.Source.objects.all(), self.source_since())
+            + _set(self.Actor.objects.all(), self.actor_since())
+        )
 
     def touched(self, name, pks, pointers):
         """
@@ -233,7 +263,7 @@ def refresh(**scope):
 
 
 def refresh_all():
-    Rules().refresh_all()
+    return Rules().refresh_all()
 
 
 # Keeping it current -------------------------------------------------------------

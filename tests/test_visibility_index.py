@@ -304,9 +304,17 @@ class IndexTests(OracleMixin, TestCase):
         for model in SHOWN:
             model.objects.update(public_since=None)  # sets only the index: nothing refreshes
         self.assertFalse(Claim.objects.public().exists())
-        call_command("refresh_visibility", stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("refresh_visibility", stdout=out)
         self.assertTrue(Claim.objects.public().exists())
         self.assertPublicIsTheDerivedRule("refresh_visibility")
+        self.assertRegex(out.getvalue(), r"refreshed: [1-9]\d* rows changed")
+
+    def test_a_refresh_rewrites_only_rows_whose_value_changes(self):
+        """An unchanged row rewritten still leaves a dead row version behind."""
+        self.assertEqual(visibility.refresh_all(), 0)
+        Claim.objects.filter(pk=self.claim.pk).update(public_since=None)
+        self.assertEqual(visibility.refresh_all(), 1)
 
     def test_refresh_of_nothing_costs_no_query(self):
         with self.assertNumQueries(0):

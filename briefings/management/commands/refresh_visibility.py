@@ -13,5 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            visibility.refresh_all()
-        self.stdout.write("Visibility refreshed.")
+            changed = visibility.refresh_all()
+        self.stdout.write(f"Visibility refreshed: {changed} rows changed.")
