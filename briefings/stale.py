@@ -49,10 +49,11 @@ def _comparable(field, value):
     """The value reduced to what decides equality: ids for objects, LF line ends for text."""
     if hasattr(field, "comparable"):
         return field.comparable(value)
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        # An empty choice is an empty QuerySet, which equals no empty value.
+        return sorted(str(getattr(item, "pk", item)) for item in value or [])
     if value in field.empty_values:
         return None
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return sorted(str(getattr(item, "pk", item)) for item in value)
     if isinstance(field, forms.ModelChoiceField):
         return str(getattr(value, "pk", value))
     if isinstance(value, str):
@@ -64,10 +65,10 @@ def _text(field, value):
     """The value as an editor reads it: names, choice labels, Yes/No."""
     if hasattr(field, "display_text"):
         return field.display_text(value)
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return "; ".join(str(item) for item in _objects(field, value or [])) or EMPTY
     if value in field.empty_values:
         return EMPTY
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return "; ".join(str(item) for item in _objects(field, value)) or EMPTY
     if isinstance(field, forms.ModelChoiceField):
         return str(next(iter(_objects(field, [value])), value))
     if isinstance(field, forms.BooleanField):

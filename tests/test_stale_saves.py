@@ -94,6 +94,14 @@ class WorkspaceStaleSaveTests(StaleSaveTestCase):
             (current["version"] + 1, "announced", "Theirs.", "accurate"),
         )
 
+    def test_an_empty_about_list_left_alone_is_no_change(self):
+        self.claim.actor_links.all().delete()
+        opened = self.workspace_data(self.stored())
+        self.change_meanwhile(cue="declared")
+        response = self.workspace_save(opened)
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual([change["field"] for change in response.json()["changes"]], ["cue"])
+
     def test_a_save_refused_for_other_reasons_is_still_a_400(self):
         response = self.workspace_save(
             {**self.opened, "edit_version": self.current_version, "speaker": ""}
