@@ -19,6 +19,8 @@ def stale_changes(form):
     (its initial values, as loaded for this request). `diff_html` marks the
     words of text fields (escaped), else it is None. Fields with errors of
     their own, and form-only fields the object does not hold, are left out.
+    A field whose values need their own reading (KeyClaimsField) says how
+    they compare and read with `comparable()` and `display_text()`.
     """
     model_fields = {field.name for field in form._meta.model._meta.get_fields()}
     rows = []
