@@ -75,12 +75,22 @@ class VersionedAdminForm(HistoryAdminForm):
     """
     Carry the version of the object the editor opened, so that a save from
     a stale form is refused with the editor's input kept, never applied.
+    After a refusal the editor may save their input over the version they
+    were shown then: the "reapply" button posts that version, and a change
+    landing after it is refused in turn.
     """
 
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Text, read in clean(): a hidden field's own errors would show nowhere on the page.
+    reapply = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # The form's own fields, not the object's.
+    version_fields = ("edit_version", "reapply")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The stored object a stale save was refused against, once clean() refused one.
+        self.stale = None
         if self.instance.pk is None:
             return
         # A form reverting to a history record shows that record's old version;
@@ -96,6 +106,14 @@ class VersionedAdminForm(HistoryAdminForm):
         if self.instance.pk is None:
             return cleaned_data
         expected = cleaned_data.get("edit_version")
+        reapply = cleaned_data.get("reapply")
+        if reapply:
+            if not reapply.isdigit():
+                raise ValidationError(
+                    f"“{reapply}” is not a version to save over; reload the page and try again.",
+                    code="invalid",
+                )
+            expected = int(reapply)
         if expected is None:
             raise ValidationError(
                 "This form did not say which version it edits; reload the page and try again.",
@@ -104,9 +122,11 @@ class VersionedAdminForm(HistoryAdminForm):
         try:
             services.check_version(self.instance, expected)
         except services.StaleEdit as error:
+            self.stale = error.instance
             raise ValidationError(str(error), code="stale") from None
-        # The save bumps the stored version, whatever version the instance held.
-        self.instance.version = expected
+        # The save bumps the stored version, whatever version the instance held;
+        # the write service checks the version again, the one this form stands for.
+        self.instance.version = cleaned_data["edit_version"] = expected
         return cleaned_data
 
 
@@ -219,6 +239,19 @@ class KeyClaimsField(forms.Field):
                 code="missing",
             )
         return [{"claim": found[row["claim"]], "comment": row.get("comment", "")} for row in rows]
+
+    def comparable(self, value):
+        """The rows as stale_changes compares them: (claim id, comment) pairs."""
+        return key_claim_pairs(value or [])
+
+    def display_text(self, value):
+        pairs = key_claim_pairs(value or [])
+        return (
+            "; ".join(
+                f"#{claim}" + (f" ({comment})" if comment else "") for claim, comment in pairs
+            )
+            or "—"
+        )
 
     def has_changed(self, initial, data):
         try:

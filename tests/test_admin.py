@@ -223,7 +223,7 @@ class AnnotationWorkspaceTests(TestCase):
         claim.cue = "stated"
         claim.save()
         response = self.client.post(self.url, data)
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 409)
         self.assertIn("was changed", response.json()["errors"]["__all__"][0])
 
     def test_editing_a_claim_updates_it_and_its_about_links(self):

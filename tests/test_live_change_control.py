@@ -137,8 +137,10 @@ class LiveChangeControlTests(LiveServerTests):
         self.assertEqual((made.cue, made.version), ("insisted", 2))
         # The same form again names a version that is gone: refused, not applied.
         status, _, body = live.request("POST", save_url, form={**edit, "cue": "stale"})
-        self.assertEqual(status, 400, body)
+        self.assertEqual(status, 409, body)
         self.assertIn("after you opened it", body["errors"]["__all__"][0])
+        self.assertEqual(body["current"]["version"], 2)
+        self.assertEqual([change["field"] for change in body["changes"]], ["cue"])
         status, _, body = live.request(
             "POST", save_url, form={**form, "claim": made.pk, "edit_version": 2, "end": start + 3}
         )

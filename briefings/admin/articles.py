@@ -37,6 +37,7 @@ from briefings.models import (
     ReviewStatus,
     Verdict,
 )
+from briefings.stale import stale_changes
 
 # What a claim shows in the workspace: its text, speaker (with role), channel and about-actors.
 WORKSPACE_RELATED = ("speaker", "speaker_role__organisation", "channel")
@@ -428,7 +429,18 @@ class ArticleAdmin(SuggestionsAdminMixin, VersionedAdmin):
             form = ClaimAnnotationForm(request.POST, instance=claim, initial=initial)
             if not form.is_valid():
                 errors = {field: list(messages_) for field, messages_ in form.errors.items()}
-                return JsonResponse({"errors": errors}, status=400)
+                if form.stale is None:
+                    return JsonResponse({"errors": errors}, status=400)
+                # What the editor would overwrite, and the version to apply their input on.
+                current = workspace_claims(article, pk=claim.pk)[0]
+                return JsonResponse(
+                    {
+                        "errors": errors,
+                        "current": claim_payload(current),
+                        "changes": stale_changes(form),
+                    },
+                    status=409,
+                )
             names = form.changed_data if claim.pk else list(form.cleaned_data)
             data = {name: form.cleaned_data[name] for name in names if name in editing.CLAIM_FIELDS}
             try:

@@ -25,6 +25,7 @@ from briefings.models import (
     PendingChange,
     Verdict,
 )
+from briefings.stale import stale_changes
 
 
 def admin_link(obj, text=None):
@@ -154,10 +155,18 @@ class VersionedAdmin(HistoryAdmin):
     change_form_template = "admin/versioned_change_form.html"
 
     def get_fields(self, request, obj=None):
-        # The version travels as a hidden input in form_top, not as a row.
-        return [name for name in super().get_fields(request, obj) if name != "edit_version"]
+        # The version travels as a hidden input in form_top (or on the reapply button).
+        return [
+            name
+            for name in super().get_fields(request, obj)
+            if name not in VersionedAdminForm.version_fields
+        ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        stored = getattr(context["adminform"].form, "stale", None)
+        if stored is not None:
+            context["stale_changes"] = stale_changes(context["adminform"].form)
+            context["stale_version"] = stored.version
         if change and obj is not None and self.has_change_permission(request, obj):
             # The page keeps the presence fresh (presence_view) until the editor leaves.
             context["presence_ping_seconds"] = services.PRESENCE_PING_SECONDS

@@ -21,6 +21,7 @@
   const newButton = root.querySelector('[data-action="new-claim"]');
   const claims = JSON.parse(document.getElementById("annotator-claims").textContent);
   let pending = null; // the last span selected in the text
+  let stale = null; // the current version of the claim whose save was refused as stale
 
   const codePoints = (text) => Array.from(text);
 
@@ -118,6 +119,98 @@
     }
   }
 
+  // A refused stale save: the fields the current version has otherwise than the editor's input.
+  // Values are set as text; a row's diff_html is the server's escaped word diff.
+  function showStale(current, changes) {
+    const section = form.querySelector(".annotator-stale");
+    const rows = changes.map((change) => {
+      const row = document.createElement("tr");
+      row.dataset.field = change.field;
+      const label = document.createElement("th");
+      label.scope = "row";
+      label.textContent = change.label;
+      const stored = document.createElement("td");
+      stored.textContent = change.stored;
+      const yours = document.createElement("td");
+      if (change.diff_html) {
+        yours.innerHTML = change.diff_html;
+      } else {
+        yours.textContent = change.yours;
+      }
+      row.append(label, stored, yours);
+      return row;
+    });
+    section.querySelector("tbody").replaceChildren(...rows);
+    section.querySelector("table").hidden = rows.length === 0;
+    section.querySelector(".annotator-stale-none").hidden = rows.length > 0;
+    stale = current;
+    section.hidden = false;
+  }
+
+  function hideStale() {
+    form.querySelector(".annotator-stale").hidden = true;
+    stale = null;
+  }
+
+  // A claim field as the form holds it and as a claim payload has it, comparable as text.
+  const MERGED_FIELDS = [
+    "span", "attribution_kind", "speaker", "cue", "quote_type", "channel", "claim_type",
+    "about", "verdict", "rationale", "editor_note",
+  ];
+
+  function formValue(name) {
+    if (name === "span") {
+      return ["start", "end", "quote"].map((part) => field(part).value).join("\u0000");
+    }
+    if (name === "about") {
+      return Array.from(field("about").selectedOptions, (option) => option.value).sort().join(",");
+    }
+    return field(name).value;
+  }
+
+  function payloadValue(claim, name) {
+    if (name === "span") {
+      return [claim.start, claim.end, claim.quote].map((part) => part ?? "").join("\u0000");
+    }
+    if (name === "about") {
+      return claim.about.map((actor) => String(actor.id)).sort().join(",");
+    }
+    if (name === "speaker" || name === "channel") {
+      return claim[name] ? String(claim[name].id) : "";
+    }
+    return claim[name] ?? "";
+  }
+
+  function setFromPayload(claim, name) {
+    if (name === "span") {
+      setSpan(claim.start === null ? null : spanOf(claim.start, claim.end), claim.quote);
+    } else if (name === "about") {
+      setChoices("about", claim.about);
+    } else if (name === "speaker" || name === "channel") {
+      setChoices(name, claim[name] ? [claim[name]] : []);
+    } else {
+      field(name).value = claim[name];
+    }
+  }
+
+  // Three-way merge: keep each field the editor changed since opening the claim,
+  // take the current version's value for the rest, and save on the current version.
+  function reapply() {
+    const current = stale;
+    const opened = claims[current.id];
+    for (const name of MERGED_FIELDS) {
+      if (formValue(name) === payloadValue(opened, name)) {
+        setFromPayload(current, name);
+      }
+    }
+    // The form now stands for the current version (if this save is refused
+    // too, the next merge starts from here).
+    claims[current.id] = current;
+    field("edit_version").value = current.version;
+    hideStale();
+    form.requestSubmit();
+  }
+
   function showErrors(errors) {
     clearErrors();
     let first = null;
@@ -169,6 +262,7 @@
 
   function openForm(title, id) {
     clearErrors();
+    hideStale();
     form.querySelector(".annotator-form-title").textContent = title;
     const link = form.querySelector(".annotator-claim-link");
     link.hidden = !id;
@@ -312,6 +406,7 @@
     event.preventDefault();
     const button = form.querySelector('[type="submit"]');
     button.disabled = true;
+    hideStale();
     status.textContent = "Saving…";
     let data;
     let ok = false;
@@ -336,6 +431,9 @@
     if (!ok) {
       status.textContent = "Not saved: see the messages in the form.";
       showErrors(data.errors || { __all__: ["Not saved."] });
+      if (data.current && String(data.current.id) === field("claim").value) {
+        showStale(data.current, data.changes);
+      }
       return;
     }
     showSaved(data);
@@ -426,6 +524,8 @@
       } else {
         showErrors({ start: ["Select the new text of the claim in the article first."] });
       }
+    } else if (action === "reapply" && stale) {
+      reapply();
     } else if (action === "close") {
       closeForm();
     }
