@@ -38,6 +38,9 @@ RECT_JS = """
 }
 """
 
+# The text a new claim's open form is about, as marked in the text.
+PENDING_JS = "() => CSS.highlights.get('annotator-pending')?.values().next().value.toString()"
+
 WIDTH, HEIGHT = 360, 740
 
 
@@ -112,6 +115,8 @@ def test_on_a_phone_new_claim_floats_by_the_selection_and_the_form_opens_below_i
     selected = page.evaluate(RECT_JS, SENTENCE)
     assert selected["top"] >= 0 and selected["bottom"] <= form["top"], (selected, form)
     assert float_button.is_hidden()
+    assert page.evaluate(PENDING_JS) == SENTENCE  # still marked, though the focus moved
+    screenshot(page, "phone-speaker-search")
     pick_autocomplete(page, "India")
     page.fill("#claim_cue", "stated that")
     page.select_option("#claim_claim_type", "announcement")
@@ -122,6 +127,7 @@ def test_on_a_phone_new_claim_floats_by_the_selection_and_the_form_opens_below_i
 
     page.click(".annotator-form [data-action=close]")
     assert page.locator(".annotator-form").is_hidden()
+    assert page.evaluate(PENDING_JS) is None
     # The text is back where the editor was reading (the page may have scrolled under it).
     assert page.evaluate(RECT_JS, SENTENCE)["top"] == pytest.approx(selected_at["top"], abs=2)
 
@@ -137,7 +143,7 @@ def test_on_a_phone_new_claim_floats_by_the_selection_and_the_form_opens_below_i
     assert page.locator(".annotator-form").is_hidden()
 
 
-def test_on_a_desktop_no_button_floats(live_server, page, login):
+def test_on_a_desktop_no_button_floats_and_the_form_stays_in_the_panel(live_server, page, login):
     article = factories.ArticleFactory(body=SEED_TEXT)
     open_workspace(live_server, page, login, article)
     page.evaluate(SELECT_JS, SENTENCE)
@@ -146,3 +152,10 @@ def test_on_a_desktop_no_button_floats(live_server, page, login):
     page.click(".annotator-toolbar [data-action=new-claim]")
     form = page.locator(".annotator-form")
     assert form.evaluate("form => getComputedStyle(form).position") == "static"
+    assert page.evaluate(PENDING_JS) == SENTENCE
+    # The span set anew from the selection is the one marked.
+    other = "Instead, he is sending Foreign Minister Subrahmanyam Jaishankar"
+    page.evaluate(SELECT_JS, other)
+    page.click("[data-action=use-selection]")
+    assert page.input_value("#claim_quote") == other
+    assert page.evaluate(PENDING_JS) == other

@@ -207,6 +207,18 @@
     }
   }
 
+  // A new claim's span stays marked while its form is open: the selection has moved there.
+  function markPending(range) {
+    if (!window.CSS?.highlights) {
+      return;
+    }
+    if (range) {
+      CSS.highlights.set("annotator-pending", new Highlight(range));
+    } else {
+      CSS.highlights.delete("annotator-pending");
+    }
+  }
+
   // Open the form for a claim (id) or a new one; span is what it is about in the text.
   function openForm(title, id, span) {
     clearErrors();
@@ -219,6 +231,7 @@
     }
     form.hidden = false;
     markActive(id);
+    markPending(!id && span && span.cloneRange());
     placeFloat();
     if (!phone.matches) {
       form.scrollIntoView({ block: "nearest" });
@@ -296,6 +309,7 @@
   function closeForm() {
     form.hidden = true;
     markActive(null);
+    markPending(null);
     if (phone.matches) {
       // Back to the text where the editor was reading, not to its top.
       body.focus({ preventScroll: true });
@@ -479,6 +493,7 @@
     } else if (action === "use-selection") {
       if (pending) {
         setSpan(pending);
+        markPending(selectionInBody() && window.getSelection().getRangeAt(0).cloneRange());
       } else {
         showErrors({ start: ["Select the new text of the claim in the article first."] });
       }
