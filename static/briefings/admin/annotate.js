@@ -196,7 +196,7 @@
     }
   }
 
-  let readingAt = null; // the phone's scroll position when the form opened over the text
+  let readingAt = null; // the scroll position when the form opened, for a phone to return to
 
   // Scroll the page so that a span (a Range or a mark) shows above the phone's form sheet.
   function showAboveSheet(span) {
