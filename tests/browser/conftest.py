@@ -45,10 +45,9 @@ def is_csp_violation(message):
     return "Content Security Policy" in message.text or message.text.startswith("CSP violation:")
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page; the test fails if anything on it broke the Content-Security-Policy."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+def open_page(browser, **context_options):
+    """Yield a fresh page; fail the test if anything on it broke the Content-Security-Policy."""
+    context = browser.new_context(**context_options)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -61,6 +60,23 @@ def page(browser):
     leave_quietly(page)
     context.close()
     assert not page.csp_violations, "\n".join(page.csp_violations)
+
+
+@pytest.fixture
+def page(browser):
+    yield from open_page(browser, viewport={"width": 1440, "height": 1000})
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page on a 360 × 740 touch screen, as on a small phone."""
+    yield from open_page(
+        browser,
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
 
 
 def leave_quietly(page):

@@ -3,14 +3,21 @@ The editor's whole job on the workspace, in a real browser: a new speaker made
 from the annotation form, an article imported and its suggested claims confirmed.
 """
 
+import json
 import time
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from briefings.models import Article, Claim, SuggestionStatus
 from tests import factories
-from tests.browser.test_annotate import SEED_TEXT, SELECT_JS, SENTENCE, save_claim
+from tests.browser.test_annotate import (
+    SEED_TEXT,
+    SELECT_JS,
+    SENTENCE,
+    save_claim,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,3 +81,47 @@ def test_an_editor_imports_an_article_and_confirms_its_suggestions(
         f"\nImport and confirm {open_count} suggestions: 5 clicks, {seconds:.1f} s; "
         f"{accepted} claims made, {left} left for a new speaker"
     )
+
+
+GOLD = json.loads(
+    (settings.BASE_DIR / "tests" / "gold" / "sco-astana-summit-2024.json").read_text()
+)
+
+
+def test_an_editor_marks_the_seed_articles_claims_by_hand(live_server, page, login, seeds):
+    """
+    Times the same job done by hand, one gold claim of the seed article at a
+    time: select, Enter, type the speaker and pick it, cue, quote type where the
+    form guessed wrong, claim type, save. Playwright acts at once and never
+    reads, so its seconds are a lower bound of an editor's.
+    """
+    article = factories.ArticleFactory(body=SEED_TEXT)
+    login(page, factories.editor())
+    started = time.monotonic()
+    page.goto(live_server.url + reverse("admin:briefings_article_change", args=[article.pk]))
+    actions = 0
+    for gold in GOLD["claims"]:
+        page.evaluate(SELECT_JS, gold["quote"])
+        page.keyboard.press("Enter")  # the form opens with the speaker search open
+        # Type key by key (select2 skips the first input after an Enter), then
+        # take the speaker from the results.
+        page.locator(".select2-container--open .select2-search__field").press_sequentially(
+            gold["speaker"]
+        )
+        page.locator(".select2-results__option").get_by_text(gold["speaker"], exact=True).click()
+        page.fill("#claim_cue", gold["cue"])
+        actions += 5
+        if page.input_value("#claim_quote_type") != gold["quote_type"]:
+            page.select_option("#claim_quote_type", gold["quote_type"])
+            actions += 1
+        page.select_option("#claim_claim_type", "position")
+        save_claim(page)
+        actions += 2
+    seconds = time.monotonic() - started
+
+    made = {
+        (claim.speaker.name, claim.quote, claim.cue, claim.quote_type)
+        for claim in article.claims.select_related("speaker")
+    }
+    assert made == {(c["speaker"], c["quote"], c["cue"], c["quote_type"]) for c in GOLD["claims"]}
+    print(f"\nBy hand: {len(made)} claims, {actions} actions, {seconds:.1f} s")

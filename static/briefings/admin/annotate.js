@@ -18,7 +18,11 @@
   const list = root.querySelector(".annotator-list");
   const status = root.querySelector(".annotator-status");
   const selectionInfo = root.querySelector(".annotator-selection");
-  const newButton = root.querySelector('[data-action="new-claim"]');
+  const newButton = root.querySelector('.annotator-toolbar [data-action="new-claim"]');
+  const floatButton = root.querySelector(".annotator-float");
+  // On a phone the form is a sheet over the text's lower part (see annotate.css).
+  const phone = window.matchMedia("(max-width: 600px)");
+  const GAP = 8; // px between the floating button, the selection and the viewport's edges
   const claims = JSON.parse(document.getElementById("annotator-claims").textContent);
   let pending = null; // the last span selected in the text
   let stale = null; // the current version of the claim whose save was refused as stale
@@ -71,17 +75,42 @@
     return selection.rangeCount > 0 && body.contains(selection.getRangeAt(0).commonAncestorContainer);
   }
 
+  const clamp = (value, low, high) => Math.max(low, Math.min(value, high));
+
+  // On a phone, "New claim" floats under the selection (above it when there is no
+  // room below), inside the viewport; it is hidden while the form is open.
+  function placeFloat() {
+    if (!floatButton) {
+      return;
+    }
+    const selection = window.getSelection();
+    const range = phone.matches && form.hidden && pending && selectionInBody() && selection.getRangeAt(0);
+    const rect = range && range.getBoundingClientRect();
+    const viewWidth = document.documentElement.clientWidth;
+    const viewHeight = document.documentElement.clientHeight;
+    floatButton.hidden = !rect || rect.bottom < 0 || rect.top > viewHeight;
+    if (floatButton.hidden) {
+      return;
+    }
+    const { offsetWidth: width, offsetHeight: height } = floatButton;
+    const below = rect.bottom + GAP;
+    const top = below + height <= viewHeight - GAP ? below : rect.top - GAP - height;
+    floatButton.style.top = `${clamp(top, GAP, viewHeight - GAP - height)}px`;
+    floatButton.style.left = `${clamp(rect.left + (rect.width - width) / 2, GAP, viewWidth - GAP - width)}px`;
+  }
+
   document.addEventListener("selectionchange", function () {
-    if (!selectionInBody()) {
-      return; // focus moved to the form: keep what was selected
+    // A selection outside the text (focus moved to the form) keeps what was selected.
+    if (selectionInBody()) {
+      pending = selectedSpan();
+      if (newButton) {
+        newButton.disabled = !pending;
+      }
+      selectionInfo.textContent = pending
+        ? `Selected ${pending.end - pending.start} characters (${pending.start}–${pending.end}).`
+        : "";
     }
-    pending = selectedSpan();
-    if (newButton) {
-      newButton.disabled = !pending;
-    }
-    selectionInfo.textContent = pending
-      ? `Selected ${pending.end - pending.start} characters (${pending.start}–${pending.end}).`
-      : "";
+    placeFloat();
   });
 
   // The text is editable only so that a keyboard can move a caret and select.
@@ -260,16 +289,49 @@
     }
   }
 
-  function openForm(title, id) {
+  let readingAt = null; // the scroll position when the form opened, for a phone to return to
+
+  // Scroll the page so that a span (a Range or a mark) shows above the phone's form sheet.
+  function showAboveSheet(span) {
+    const rect = span.getBoundingClientRect();
+    const sheetTop = form.getBoundingClientRect().top;
+    if (rect.top < GAP || rect.bottom > sheetTop - GAP) {
+      window.scrollBy(0, rect.top - Math.max(GAP, (sheetTop - rect.height) / 2));
+    }
+  }
+
+  // A new claim's span stays marked while its form is open: the selection has moved there.
+  function markPending(range) {
+    if (!window.CSS?.highlights) {
+      return;
+    }
+    if (range) {
+      CSS.highlights.set("annotator-pending", new Highlight(range));
+    } else {
+      CSS.highlights.delete("annotator-pending");
+    }
+  }
+
+  // Open the form for a claim (id) or a new one; span is what it is about in the text.
+  function openForm(title, id, span) {
     clearErrors();
     hideStale();
     form.querySelector(".annotator-form-title").textContent = title;
     const link = form.querySelector(".annotator-claim-link");
     link.hidden = !id;
     link.href = (id && document.querySelector(`#claim-${id} .claim-page`)?.href) || "";
+    if (form.hidden) {
+      readingAt = window.scrollY;
+    }
     form.hidden = false;
     markActive(id);
-    form.scrollIntoView({ block: "nearest" });
+    markPending(!id && span && span.cloneRange());
+    placeFloat();
+    if (!phone.matches) {
+      form.scrollIntoView({ block: "nearest" });
+    } else if (span) {
+      showAboveSheet(span);
+    }
   }
 
   function openNew(span) {
@@ -285,7 +347,7 @@
     setChoices("channel", []);
     setChoices("about", []);
     showOverlaps([]);
-    openForm("New claim");
+    openForm("New claim", null, selectionInBody() ? window.getSelection().getRangeAt(0) : null);
     window.django.jQuery(field("speaker")).select2("open");
   }
 
@@ -305,7 +367,7 @@
     setChoices("channel", claim.channel ? [claim.channel] : []);
     setChoices("about", claim.about);
     showOverlaps((overlaps || []).filter((other) => other !== id));
-    openForm(`Claim #${id}`, id);
+    openForm(`Claim #${id}`, id, body.querySelector(`mark[data-claim="${id}"]`));
     form.querySelector(".annotator-form-title").focus();
   }
 
@@ -341,7 +403,15 @@
   function closeForm() {
     form.hidden = true;
     markActive(null);
-    body.focus();
+    markPending(null);
+    if (phone.matches) {
+      // Back to the text where the editor was reading, not to its top.
+      body.focus({ preventScroll: true });
+      window.scrollTo(0, readingAt);
+    } else {
+      body.focus();
+    }
+    placeFloat();
   }
 
   // Marks are titled from the claims' data: the server draws only spans and verdicts.
@@ -521,6 +591,7 @@
     } else if (action === "use-selection") {
       if (pending) {
         setSpan(pending);
+        markPending(selectionInBody() && window.getSelection().getRangeAt(0).cloneRange());
       } else {
         showErrors({ start: ["Select the new text of the claim in the article first."] });
       }
@@ -531,7 +602,19 @@
     }
   });
 
+  for (const target of [window, window.visualViewport]) {
+    target?.addEventListener("scroll", placeFloat, { passive: true });
+    target?.addEventListener("resize", placeFloat);
+  }
+  phone.addEventListener("change", placeFloat);
+
   if (form) {
+    // An on-screen keyboard covers the layout viewport's bottom: the sheet sits above it.
+    window.visualViewport?.addEventListener("resize", function () {
+      const view = window.visualViewport;
+      const covered = Math.max(0, window.innerHeight - view.height - view.offsetTop);
+      form.style.setProperty("--keyboard-height", `${covered}px`);
+    });
     form.addEventListener("submit", save);
     form.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && !event.defaultPrevented) {
