@@ -540,7 +540,7 @@ class ClaimsToBriefingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.article, self.user = article, user
         self.fields["claims"].queryset = article.claims.all()
-        # Only the choice's id and status are read, so stale values can be told apart.
+        # Each value carries the version shown, so a save over a later change is refused.
         self.briefings = {}
         groups = {status: [] for status in OPEN_FOR_CLAIMS}
         if user.has_perm("briefings.change_briefing"):
@@ -606,8 +606,10 @@ class ClaimsToBriefingForm(forms.Form):
         for name in ("title", "lede"):
             if name in cleaned_data and not cleaned_data[name].strip():
                 self.add_error(name, f"A new briefing needs a {name}.")
-        slug = cleaned_data.get("slug") or (title and slugify(title)[:160].strip("-"))
+        slug = cleaned_data.get("slug") or slugify(title)[:160].strip("-")
         if not slug:
+            if title:
+                self.add_error("slug", f"“{title}” makes no slug: give one.")
             return
         try:
             Briefing._meta.get_field("slug").run_validators(slug)

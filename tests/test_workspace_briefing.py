@@ -87,6 +87,14 @@ class AddToBriefingTests(WorkspaceBriefingTestCase):
         self.assertEqual(key_claim_ids(briefing), [second.pk, first.pk])
         self.assertIn("Skipped 1 already in it", response.json()["message"])
 
+    def test_claims_all_in_the_briefing_already_save_nothing(self):
+        briefing = factories.BriefingFactory(claims=[self.claims[0]])
+        seen = choice(briefing)
+        response = self.post({"claims": [self.claims[0].pk], "briefing": seen})
+        self.assertIn("Nothing added", response.json()["message"])
+        self.assertIn("Skipped 1 already in it", response.json()["message"])
+        self.assertEqual(choice(briefing), seen)
+
     def test_select_all_adds_every_claim_but_retired_ones(self):
         self.claims[3].review_status = ReviewStatus.RETIRED
         self.claims[3].save()
@@ -215,6 +223,10 @@ class RefusalTests(WorkspaceBriefingTestCase):
     def test_reserved_slug(self):
         data = {"claims": [self.claims[1].pk], "briefing": "new", "title": "Import", "lede": "G."}
         self.assertRefused(data, "title", "“import” is reserved")
+
+    def test_title_without_a_slug(self):
+        data = {"claims": [self.claims[1].pk], "briefing": "new", "title": "!!!", "lede": "G."}
+        self.assertRefused(data, "slug", "“!!!” makes no slug: give one.")
 
     def test_slug_taken(self):
         data = {
