@@ -599,6 +599,41 @@ def _briefing_apply(briefing, values, by, created=False, status=None, **workflow
     services.history_write(obj=briefing, by=by, created=created)
 
 
+@transaction.atomic
+def briefing_add_claims(*, briefing, claims, by, expected_version=None, reason=""):
+    """
+    Append `claims` to the briefing's key claims in the order given, after
+    those it has (its pending change applied, as editors go on editing it),
+    and their articles to the ones it draws on, through briefing_save. Claims
+    it already has are skipped. Return the Edit (None when every claim was
+    already there, so nothing is saved) and the claims added.
+    """
+    if briefing.pk is not None:
+        _lock(Briefing, briefing.pk, expected_version)
+        pending = PendingChange.objects.filter(briefing=briefing).first()
+        current = {**stored_state(briefing, ()), **(pending.data if pending else {})}
+    else:
+        current = {"key_claims": [], "articles": []}
+    present = {row["claim"] for row in current["key_claims"]}
+    added = [claim for claim in claims if claim.pk not in present]
+    if not added:
+        return None, added
+    articles = list(dict.fromkeys([*current["articles"], *(c.article_id for c in added)]))
+    rows = [*current["key_claims"], *({"claim": claim.pk, "comment": ""} for claim in added)]
+    data = decode(Briefing, {"key_claims": rows, "articles": articles})
+    numbers = ", ".join(f"#{claim.pk}" for claim in added)
+    reason = reason.strip() or f"Key claims added: {numbers}."
+    edit = briefing_save(
+        briefing=briefing,
+        data=data,
+        by=by,
+        expected_version=expected_version,
+        reason=reason,
+        note=reason,
+    )
+    return edit, added
+
+
 # Approval ----------------------------------------------------------------------
 
 

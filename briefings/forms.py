@@ -16,19 +16,23 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
 from briefings import article_files, services
+from briefings.api.serializers import unique_slug
 from briefings.history import m2m_targets
 from briefings.models import (
     Actor,
     ActorKind,
     Article,
     AttributionKind,
+    Briefing,
     BriefingClaim,
     BriefingStatus,
     Claim,
     ClaimComment,
     QuoteType,
+    ReviewStatus,
     Source,
 )
 
@@ -522,3 +526,132 @@ class SuggestionForm(forms.Form):
 
 
 SuggestionFormSet = forms.formset_factory(SuggestionForm, extra=0)
+
+
+# The statuses a briefing takes claims from the workspace in, in the order offered.
+OPEN_FOR_CLAIMS = [BriefingStatus.DRAFT, BriefingStatus.IN_REVIEW, BriefingStatus.PUBLISHED]
+NEW_BRIEFING = "new"
+
+
+class ClaimsToBriefingForm(forms.Form):
+    """
+    Claims chosen in an article's workspace, for a briefing chosen by id and
+    the version the editor saw (value "<id>-v<version>"), or a new one.
+    """
+
+    claims = forms.ModelMultipleChoiceField(
+        Claim.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": "Claim #%(value)s is not on this article.",
+            "invalid_pk_value": "“%(pk)s” is not a claim number.",
+        },
+    )
+    all = forms.BooleanField(required=False, label="Select all")
+    # Not a ChoiceField: a stale choice (the briefing changed since) deserves its own error.
+    briefing = forms.CharField(label="Add to", widget=forms.Select)
+    title = forms.CharField(max_length=300, required=False, label="New briefing’s title")
+    lede = forms.CharField(
+        required=False,
+        label="Its lede",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One or two sentences: the gist.",
+    )
+    slug = forms.SlugField(
+        max_length=160, required=False, help_text="Leave empty to make one from the title."
+    )
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Note",
+        help_text="For the reviewer, or for readers if the briefing is published.",
+    )
+
+    def __init__(self, *args, article, user, **kwargs):
+        # Its own ids: the article's change form on the same page has a title and a slug.
+        kwargs.setdefault("auto_id", "to_briefing_%s")
+        super().__init__(*args, **kwargs)
+        self.article, self.user = article, user
+        self.fields["claims"].queryset = article.claims.all()
+        # Each value carries the version shown, so a save over a later change is refused.
+        self.briefings = {}
+        groups = {status: [] for status in OPEN_FOR_CLAIMS}
+        if user.has_perm("briefings.change_briefing"):
+            rows = Briefing.objects.filter(status__in=OPEN_FOR_CLAIMS).only(
+                "pk", "title", "status", "version"
+            )
+            for briefing in rows.order_by("-updated_at"):
+                self.briefings[briefing.pk] = briefing
+                groups[briefing.status].append((f"{briefing.pk}-v{briefing.version}", briefing))
+        published = (
+            "Published: readers see the change"
+            if user.has_perm(services.PUBLISH_PERMISSION)
+            else "Published: your change waits for a reviewer"
+        )
+        labels = {
+            BriefingStatus.DRAFT: "Drafts",
+            BriefingStatus.IN_REVIEW: "In review",
+            BriefingStatus.PUBLISHED: published,
+        }
+        choices = (
+            [(NEW_BRIEFING, "New briefing")] if user.has_perm("briefings.add_briefing") else []
+        )
+        choices += [(labels[status], rows) for status, rows in groups.items() if rows]
+        self.fields["briefing"].widget.choices = choices
+
+    def clean_briefing(self):
+        """The briefing chosen (None for a new one) and the version the editor saw."""
+        value = self.cleaned_data["briefing"]
+        if value == NEW_BRIEFING:
+            if not self.user.has_perm("briefings.add_briefing"):
+                raise ValidationError("You may not create briefings.")
+            return None, None
+        pk, _, version = value.partition("-v")
+        briefing = self.briefings.get(int(pk)) if pk.isdigit() else None
+        if briefing is None or not version.isdigit():
+            raise ValidationError(
+                f"“{value}” is no briefing you may add claims to: choose a draft, one in "
+                "review or a published one."
+            )
+        return briefing, int(version)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        claims = cleaned_data.get("claims")
+        if cleaned_data.get("all"):
+            claims = self.article.claims.exclude(review_status=ReviewStatus.RETIRED)
+        if claims is not None:
+            claims = sorted(claims, key=lambda claim: (claim.start is None, claim.start, claim.pk))
+            retired = [f"#{c.pk}" for c in claims if c.review_status == ReviewStatus.RETIRED]
+            if retired:
+                self.add_error(
+                    "claims", f"Retired claims cannot be key claims: {', '.join(retired)}."
+                )
+            elif not claims:
+                self.add_error("claims", "Select the claims to add.")
+            cleaned_data["claims"] = claims
+        if cleaned_data.get("briefing") == (None, None):
+            self.clean_new_briefing(cleaned_data)
+        return cleaned_data
+
+    def clean_new_briefing(self, cleaned_data):
+        title = cleaned_data.get("title", "").strip()
+        for name in ("title", "lede"):
+            if name in cleaned_data and not cleaned_data[name].strip():
+                self.add_error(name, f"A new briefing needs a {name}.")
+        slug = cleaned_data.get("slug") or slugify(title)[:160].strip("-")
+        if not slug:
+            if title:
+                self.add_error("slug", f"“{title}” makes no slug: give one.")
+            return
+        try:
+            Briefing._meta.get_field("slug").run_validators(slug)
+        except ValidationError as error:
+            self.add_error("slug" if cleaned_data.get("slug") else "title", error)
+            return
+        if Briefing.objects.filter(slug=slug).exists():
+            if cleaned_data.get("slug"):
+                self.add_error("slug", f"A briefing has the slug “{slug}” already.")
+                return
+            slug = unique_slug(Briefing, title)
+        cleaned_data["slug"] = slug

@@ -61,6 +61,7 @@ MATRIX = {
     "workspace_new_claim": (LOGIN, (200, UNSEEN), (200, UNSEEN)),
     "workspace_retire": (LOGIN, (200, PENDING), (200, APPLIED)),
     "workspace_accept_suggestion": (LOGIN, (302, UNSEEN), (302, UNSEEN)),
+    "workspace_add_to_briefing": (LOGIN, (302, PENDING), (302, APPLIED)),
     # Claim changelist actions (mark_* are reviewers' actions: editors are not offered them).
     "set_verdict_action": (LOGIN, (302, PENDING), (302, APPLIED)),
     "mark_reviewed_action": (LOGIN, (302, REFUSED), (302, APPLIED)),
@@ -295,6 +296,18 @@ class PermissionMatrixTests(ChangeControlTestCase):
             None,
             self.briefing,
             stored=self.new_claim_stored,
+        )
+
+    def workspace_add_to_briefing(self):
+        added = self.new_key_claim()
+        self.briefing.refresh_from_db(fields=["version"])
+        data = {"claims": [added.pk], "briefing": f"{self.briefing.pk}-v{self.briefing.version}"}
+        url = reverse("admin:briefings_article_claims_to_briefing", args=[self.article.pk])
+        return Step(
+            lambda: self.client.post(url, data),
+            self.key_claims_seen(),
+            [self.claim.pk, self.second.pk, added.pk],
+            self.briefing,
         )
 
     def workspace_retire(self):

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from briefings.models import Article, Claim, SuggestionStatus
+from briefings.models import Article, Briefing, Claim, SuggestionStatus
 from tests import factories
 from tests.browser.test_annotate import (
     SEED_TEXT,
@@ -51,7 +51,10 @@ def test_a_new_speaker_is_added_from_the_annotation_form(live_server, page, logi
 def test_an_editor_imports_an_article_and_confirms_its_suggestions(
     live_server, page, login, seeds, screenshot, tmp_path
 ):
-    """Times the job as an editor does it: upload, check, accept all; prints clicks and seconds."""
+    """
+    Times the job as an editor does it: upload, check, accept all, then add
+    every claim to a new briefing; prints clicks and seconds.
+    """
     editor = factories.editor()
     story = tmp_path / "astana.txt"
     story.write_text(
@@ -71,15 +74,31 @@ def test_an_editor_imports_an_article_and_confirms_its_suggestions(
     page.check("[data-action=select-all-suggestions]")  # 4
     page.click("button[name=decision][value=accept]")  # 5
     page.wait_for_selector(".messagelist")
-    seconds = time.monotonic() - started
+    confirmed = time.monotonic() - started
     screenshot(page, "suggestions-accepted", full_page=True)
     accepted = article.suggestions.filter(status=SuggestionStatus.ACCEPTED).count()
     left = article.suggestions.filter(status=SuggestionStatus.OPEN).count()
     assert accepted == article.claims.count() >= open_count - left
     assert accepted + left == open_count
+    # "New briefing" is the first choice: select all, name it, add.
+    page.check("#to_briefing_all")  # 6
+    page.click("#to_briefing_title")  # 7
+    page.keyboard.type("The Astana summit in the wire copy")
+    page.keyboard.press("Tab")
+    page.keyboard.type("The two leaders met on the summit's sidelines.")
+    page.click("#to-briefing button[type=submit]")  # 8
+    page.wait_for_selector(".to-briefing-status a")
+    seconds = time.monotonic() - started
+    screenshot(page, "claims-added-to-briefing")
+    briefing = Briefing.objects.get(title="The Astana summit in the wire copy")
+    in_text_order = list(article.claims.order_by("start").values_list("pk", flat=True))
+    added = list(briefing.claim_links.order_by("position").values_list("claim_id", flat=True))
+    assert added == in_text_order
+    assert "Created the draft briefing" in page.inner_text(".to-briefing-status")
     print(
-        f"\nImport and confirm {open_count} suggestions: 5 clicks, {seconds:.1f} s; "
-        f"{accepted} claims made, {left} left for a new speaker"
+        f"\nImport and confirm {open_count} suggestions: 5 clicks, {confirmed:.1f} s; "
+        f"{accepted} claims made, {left} left for a new speaker; "
+        f"and added to a new briefing: 8 clicks, {seconds:.1f} s in all"
     )
 
 
