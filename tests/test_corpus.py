@@ -155,11 +155,21 @@ class BenchTests(TestCase):
         report = json.loads(path.read_text())
         self.assertEqual(set(report), {"machine", "urls", "load"})
         self.assertEqual(report["load"], [])
-        keys = {"name", "url", "queries", "bytes", "cold_p50_ms", "cold_p95_ms", "warm_p95_ms"}
+        keys = {
+            "name",
+            "url",
+            "requests",
+            "queries",
+            "bytes",
+            "cold_p50_ms",
+            "cold_p95_ms",
+            "warm_p95_ms",
+        }
         names = [row["name"] for row in report["urls"]]
         for row in report["urls"]:
             self.assertEqual(set(row), keys)
             self.assertGreater(row["bytes"], 0)
+            self.assertEqual(row["requests"], 2)
         for name in ("home", "search, rare word", "sco overview", "API web annotations"):
             self.assertIn(name, names)
         self.assertTrue(any(name.startswith("actor, ") for name in names))

@@ -19,6 +19,12 @@ class Command(BaseCommand):
             "--requests", type=int, default=50, help="In-process requests per URL (default 50)."
         )
         parser.add_argument(
+            "--budget",
+            type=float,
+            default=60,
+            help="Stop requesting a URL in-process after this many seconds (default 60).",
+        )
+        parser.add_argument(
             "--load-seconds",
             type=float,
             default=10,
@@ -31,18 +37,24 @@ class Command(BaseCommand):
             "--json", dest="json_path", metavar="PATH", help="Also write the results as JSON."
         )
 
-    def handle(self, *args, requests, load_seconds, clients, json_path, **options):
+    def handle(self, *args, requests, budget, load_seconds, clients, json_path, **options):
         if requests < 1:
             raise CommandError(f"--requests must be at least 1, not {requests}.")
+        if budget <= 0:
+            raise CommandError(f"--budget must be more than 0, not {budget:g}.")
         if load_seconds < 0:
             raise CommandError(f"--load-seconds must be 0 or more, not {load_seconds:g}.")
         if clients < 1:
             raise CommandError(f"--clients must be at least 1, not {clients}.")
         found = bench.targets()
         try:
-            measured = bench.in_process(found, requests=requests)
+            measured = bench.in_process(
+                found, requests=requests, budget=budget, progress=self.progress
+            )
             loaded = (
-                bench.under_load(found, seconds=load_seconds, clients=clients)
+                bench.under_load(
+                    found, seconds=load_seconds, clients=clients, progress=self.progress
+                )
                 if load_seconds
                 else []
             )
@@ -58,3 +70,6 @@ class Command(BaseCommand):
             document = bench.report(measured, loaded)
             Path(json_path).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
             self.stdout.write(f"Wrote {json_path}.")
+
+    def progress(self, name):
+        self.stderr.write(f"Measuring {name}…")
