@@ -259,7 +259,8 @@ class Builder:
         """Articles a batch at a time, each with its share of the claims and their links."""
         sizes = self.sizes
         per_article, extra = divmod(sizes.claims, sizes.articles)
-        self.reviewed_claims = []  # ids: key claims are drawn from these
+        # (id, article id) in article order: key claims are drawn from these.
+        self.reviewed_claims = []
         number = 0  # of the claim, across the corpus
         batch = max(1, BATCH // max(1, per_article))
         for first in range(0, sizes.articles, batch):
@@ -280,7 +281,9 @@ class Builder:
             self.insert(ClaimActor, [link for _, about, _ in made for link in about])
             self.insert(ClaimEvidence, [link for _, _, evidence in made for link in evidence])
             self.reviewed_claims += [
-                claim.pk for claim in claims if claim.review_status == ReviewStatus.REVIEWED
+                (claim.pk, claim.article.pk)
+                for claim in claims
+                if claim.review_status == ReviewStatus.REVIEWED
             ]
 
     def article(self, n, number, count):
@@ -418,13 +421,14 @@ class Builder:
                 )
             )
         self.insert(Briefing, briefings)
-        articles = list(
-            Article.objects.filter(slug__startswith=self.prefix).values_list("pk", flat=True)
-        )
         article_links, claim_links, actor_links = [], [], []
+        reviewed = self.reviewed_claims
         for n, briefing in enumerate(briefings):
             size = sizes.big_briefings[n] if n < len(sizes.big_briefings) else rng.randint(3, 12)
-            chosen = rng.sample(self.reviewed_claims, min(size, len(self.reviewed_claims)))
+            size = min(size, len(reviewed))
+            # A run of consecutive claims: a briefing draws on a few articles, not on all.
+            first = rng.randrange(len(reviewed) - size + 1)
+            chosen = reviewed[first : first + size]
             claim_links += [
                 BriefingClaim(
                     briefing=briefing,
@@ -432,11 +436,12 @@ class Builder:
                     position=position,
                     comment=words.sentence("en") if rng.random() < 0.2 else "",
                 )
-                for position, pk in enumerate(chosen)
+                for position, (pk, _) in enumerate(chosen)
             ]
+            articles = dict.fromkeys(article for _, article in chosen)
             article_links += [
                 BriefingArticle(briefing=briefing, article_id=pk, position=position)
-                for position, pk in enumerate(rng.sample(articles, min(2, len(articles))))
+                for position, pk in enumerate(articles)
             ]
             actor_links += [
                 BriefingActor(briefing=briefing, actor=actor)
