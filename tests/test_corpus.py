@@ -5,14 +5,16 @@ import io
 import json
 import math
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from briefings import corpus
+from briefings import bench, corpus, loadtest
 from briefings.models import Actor, ActorAlias, Article, Briefing, BriefingStatus, Claim
 from tests.test_visibility_index import SHOWN, derived_public
 
@@ -176,3 +178,23 @@ class BenchTests(TestCase):
         # The table's columns line up: every line as long as the header.
         lines = out.getvalue().splitlines()[: len(names) + 1]
         self.assertEqual({len(line) for line in lines}, {len(lines[0])})
+
+
+def hammered(base_url, path, *, clients, duration):
+    """Fake load: the floor answers 10 requests, every other path 5, one of them a 500."""
+    results = loadtest.Results()
+    for n in range(10 if path == bench.FLOOR_PATH else 5):
+        results.record("get", 500 if n == 0 and path != bench.FLOOR_PATH else 200, 0.01 * (n + 1))
+    return results, 1.0
+
+
+class BenchUnderLoadTests(TestCase):
+    @mock.patch.object(loadtest, "hammer", hammered)
+    @mock.patch.object(loadtest, "gunicorn", lambda: nullcontext("http://server"))
+    def test_rates_are_ratios_to_the_floor_and_failures_are_counted(self):
+        rows = bench.under_load([("home", "/")], seconds=1, clients=1)
+        self.assertEqual([row.name for row in rows], ["floor (robots.txt)", "home"])
+        floor, home = rows
+        self.assertEqual((floor.rps, floor.floor_ratio, floor.failed), (10.0, 1.0, 0))
+        self.assertEqual((home.rps, home.floor_ratio, home.failed), (4.0, 0.4, 1))
+        self.assertEqual(home.p50_ms, 30.0)
