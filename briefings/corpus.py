@@ -484,7 +484,7 @@ def total_rows(sizes):
 
 def existing_runs():
     """The seeds of the corpus runs already in the database, from their first actor."""
-    slugs = Actor.objects.filter(slug__startswith=SLUG_PREFIX, slug__endswith="-actor-0")
+    slugs = Actor.objects.filter(slug__regex=rf"^{SLUG_PREFIX}[0-9]+-actor-0$")
     return sorted(int(slug.split("-")[1]) for slug in slugs.values_list("slug", flat=True))
 
 
