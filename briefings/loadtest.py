@@ -9,16 +9,23 @@ write back from the objects' history afterwards.
 """
 
 import json
+import os
 import random
+import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db import transaction
 from django.urls import reverse
@@ -286,3 +293,71 @@ def report(results, elapsed):
 
 def server_errors(results):
     return sum(n for (_, status), n in results.statuses.items() if status == 0 or status >= 500)
+
+
+# Serving and hammering one path (`manage.py bench`) -----------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(*, environ=None, startup=60):
+    """
+    Run gunicorn as `make serve` does (briefings/gunicorn.py) on a free port,
+    against this process's database and cache, with the readers' throttles
+    off; yield its base URL, and stop it on leaving.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "false",
+        "STATIC_MANIFEST": "0",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "GUNICORN_LOG_LEVEL": "warning",
+        "PAGE_RATE": "off",
+        "SEARCH_RATE": "off",
+        "API_ANON_RATE": "off",
+        **(environ or {}),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:briefings.gunicorn", "briefings.wsgi",
+         "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup
+        while request(base_url, "GET", "/healthz")[0] != 200:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn on port {port} did not start")
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def hammer(base_url, path, *, clients, duration):
+    """GET `path` from `clients` threads for `duration` seconds; return Results and elapsed."""
+    results = Results()
+    deadline = time.monotonic() + duration
+
+    def client():
+        while time.monotonic() < deadline:
+            timed(results, "get", base_url, "GET", path, headers={"Accept-Encoding": "gzip"})
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.monotonic() - started
