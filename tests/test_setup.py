@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template import engines
 from django.template.loaders import cached
 from django.test import SimpleTestCase
+
+from briefings.loadtest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -190,12 +191,6 @@ class GunicornConfigTests(SimpleTestCase):
             cwd=ROOT, env={**os.environ, "SECRET_KEY": "x"}, capture_output=True, text=True,
         )  # fmt: skip
         self.assertEqual(result.returncode, 0, result.stderr)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class MakeServeTests(SimpleTestCase):

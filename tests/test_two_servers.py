@@ -7,7 +7,6 @@ counts in Redis, not in a process.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,18 +19,13 @@ from django.db import connection
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
+from briefings.loadtest import free_port
 from briefings.models import BriefingStatus
 from tests import factories
 from tests.test_live_server import LiveClient
 
 ROOT = Path(__file__).resolve().parent.parent
 ANON_RATE = 5
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(base_url, process, timeout=30):
