@@ -110,7 +110,7 @@ def search(queryset, text, also=None):
     fields, headline_field = FIELDS[label]
     words = terms(text)
     if not words:
-        return queryset.none()
+        return queryset.annotate(headline=Value(""), rank=Value(0)).none()
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(" ".join(words), config=CONFIG, search_type="plain")
         match = Q(search=query)
