@@ -452,13 +452,16 @@ class Builder:
         self.insert(BriefingActor, actor_links)
         analyze()
         rows_created_in_bulk(model=Briefing, rows=briefings)
+        analyze()  # again: the refresh just set public_since, which every reader filters on
 
 
 def analyze():
     """
-    Give PostgreSQL's planner the row counts of the tables just filled: inside
-    this transaction autovacuum cannot see them, and a plan made for empty
-    tables turns the visibility refresh's subqueries into sequential scans.
+    Give PostgreSQL's planner the row counts and values of the tables just
+    filled: inside this transaction autovacuum cannot see them. A plan made
+    for empty tables turns the visibility refresh's subqueries into
+    sequential scans, and one that believes no claim public nests loops
+    over every public claim.
     """
     if connection.vendor != "postgresql":
         return
