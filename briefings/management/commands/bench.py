@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from briefings import bench
@@ -46,6 +48,9 @@ class Command(BaseCommand):
             raise CommandError(f"--load-seconds must be 0 or more, not {load_seconds:g}.")
         if clients < 1:
             raise CommandError(f"--clients must be at least 1, not {clients}.")
+        if not settings.DEBUG:
+            # Pages name their hashed static files, as under `make serve`, which collects them too.
+            call_command("collectstatic", interactive=False, verbosity=0)
         found = bench.targets()
         try:
             measured = bench.in_process(
