@@ -231,12 +231,17 @@ def run(*, base_url, plan, clients, editors, duration, seed=0):
         else:
             args = (base_url, plan, results, deadline, rng)
             threads.append(threading.Thread(target=reader, args=args))
+    return results, run_all(threads)
+
+
+def run_all(threads):
+    """Start the threads, wait for them all; return the seconds it took."""
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return results, time.monotonic() - started
+    return time.monotonic() - started
 
 
 def lost_writes(plan, results):
@@ -354,10 +359,4 @@ def hammer(base_url, path, *, clients, duration):
         while time.monotonic() < deadline:
             timed(results, "get", base_url, "GET", path, headers={"Accept-Encoding": "gzip"})
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, time.monotonic() - started
+    return results, run_all([threading.Thread(target=client) for _ in range(clients)])
