@@ -58,6 +58,7 @@ class Loaded:
     p99_ms: float
     floor_ratio: float
     failed: int  # requests not answered 200 within loadtest.REQUEST_TIMEOUT
+    worker_mb: float | None  # the biggest gunicorn worker's resident memory afterwards
 
 
 def search_words():
@@ -171,12 +172,12 @@ def in_process(found, *, requests, budget, progress=lambda name: None):
 def under_load(found, *, seconds, clients, progress=lambda name: None):
     """Return [Loaded] for the floor and each URL, against one gunicorn."""
     rows = []
-    with loadtest.gunicorn() as base_url:
+    with loadtest.gunicorn() as served:
         floor = None
         for name, url in [("floor (robots.txt)", FLOOR_PATH), *found]:
             progress(f"{name}, under load")
-            loadtest.hammer(base_url, url, clients=clients, duration=min(seconds, 2))  # warm up
-            results, elapsed = loadtest.hammer(base_url, url, clients=clients, duration=seconds)
+            loadtest.hammer(served.url, url, clients=clients, duration=min(seconds, 2))  # warm up
+            results, elapsed = loadtest.hammer(served.url, url, clients=clients, duration=seconds)
             answered = results.statuses["get", 200]
             latencies = results.latencies.get("get", [])
             rps = answered / elapsed
@@ -190,6 +191,7 @@ def under_load(found, *, seconds, clients, progress=lambda name: None):
                     p99_ms=round(percentile(latencies, 0.99), 1),
                     floor_ratio=round(rps / floor, 3),
                     failed=len(latencies) - answered,
+                    worker_mb=served.worker_mb(),
                 )
             )
     return rows
@@ -244,4 +246,5 @@ LOAD_COLUMNS = (
     ("p99_ms", "p99 ms", "{:.1f}"),
     ("floor_ratio", "× floor", "{:.3f}"),
     ("failed", "failed", "{}"),
+    ("worker_mb", "worker MB", "{}"),
 )

@@ -11,6 +11,7 @@ write back from the objects' history afterwards.
 import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -311,12 +312,36 @@ def free_port():
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running gunicorn: its base URL and its master's process id."""
+
+    url: str
+    pid: int | None = None
+
+    def worker_mb(self):
+        """
+        The resident memory of its biggest worker, in MB, read from /proc
+        (Linux); None where there is no /proc.
+        """
+        sizes = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if self.pid is not None and int(fields[1]) == self.pid:
+                    status = (stat.parent / "status").read_text()
+                    sizes.append(int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)[1]))
+            except (OSError, IndexError, TypeError):
+                continue  # a process that ended meanwhile
+        return round(max(sizes) / 1024, 1) if sizes else None
+
+
 @contextmanager
 def gunicorn(*, environ=None, startup=60):
     """
     Run gunicorn as `make serve` does (briefings/gunicorn.py) on a free port,
     against this process's database and cache, with the readers' throttles
-    off; yield its base URL, and stop it on leaving.
+    off; yield it (Served), and stop it on leaving.
     """
     port = free_port()
     env = {
@@ -344,7 +369,7 @@ def gunicorn(*, environ=None, startup=60):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn on port {port} did not start")
             time.sleep(0.2)
-        yield base_url
+        yield Served(base_url, server.pid)
     finally:
         server.terminate()
         server.wait(30)

@@ -4,7 +4,11 @@ import hashlib
 import io
 import json
 import math
+import os
+import subprocess
+import sys
 import tempfile
+import unittest
 from contextlib import nullcontext
 from pathlib import Path
 from unittest import mock
@@ -190,7 +194,7 @@ def hammered(base_url, path, *, clients, duration):
 
 class BenchUnderLoadTests(TestCase):
     @mock.patch.object(loadtest, "hammer", hammered)
-    @mock.patch.object(loadtest, "gunicorn", lambda: nullcontext("http://server"))
+    @mock.patch.object(loadtest, "gunicorn", lambda: nullcontext(loadtest.Served("http://server")))
     def test_rates_are_ratios_to_the_floor_and_failures_are_counted(self):
         rows = bench.under_load([("home", "/")], seconds=1, clients=1)
         self.assertEqual([row.name for row in rows], ["floor (robots.txt)", "home"])
@@ -198,3 +202,17 @@ class BenchUnderLoadTests(TestCase):
         self.assertEqual((floor.rps, floor.floor_ratio, floor.failed), (10.0, 1.0, 0))
         self.assertEqual((home.rps, home.floor_ratio, home.failed), (4.0, 0.4, 1))
         self.assertEqual(home.p50_ms, 30.0)
+        self.assertIsNone(home.worker_mb)  # no server process to read
+
+    @unittest.skipUnless(Path("/proc/self/status").exists(), "reads process memory from /proc")
+    def test_worker_memory_is_the_biggest_child_of_the_server(self):
+        """This test's process stands in for gunicorn's master; its child holds 64 MB."""
+        code = "import sys, time; block = bytearray(64 << 20); print(flush=True); time.sleep(30)"
+        child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+        try:
+            child.stdout.readline()  # the block is allocated
+            self.assertGreaterEqual(loadtest.Served("http://server", os.getpid()).worker_mb(), 64)
+            self.assertIsNone(loadtest.Served("http://server", child.pid).worker_mb())
+        finally:
+            child.kill()
+            child.wait()
