@@ -157,7 +157,7 @@ def claim_item_html(claim, *, article, can_annotate, can_brief, csrf_token, clai
     retire = ""
     if orphaned and can_annotate:
         reason = (
-            format_html(
+            mark_safe(
                 "<label>Readers see it: why retire it? "
                 '<input name="reason" required maxlength="500"></label>'
             )
