@@ -70,3 +70,8 @@ def briefing_with_key_claims(count, **kwargs):
     for actor in {claim.speaker for claim in claims}:
         models.BriefingActor.objects.create(briefing=briefing, actor=actor)
     return briefing
+
+
+def key_claim_order(briefing):
+    """The ids of a briefing's key claims, in the order readers see them."""
+    return list(briefing.claim_links.order_by("position").values_list("claim_id", flat=True))

@@ -16,10 +16,6 @@ from tests import editor_data, factories
 from tests.change_control import change_form_data
 
 
-def order_of(briefing):
-    return list(briefing.claim_links.order_by("position").values_list("claim_id", flat=True))
-
-
 class ThousandKeyClaimsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -31,13 +27,13 @@ class ThousandKeyClaimsTests(TestCase):
         self.url = reverse("admin:briefings_briefing_change", args=[self.briefing.pk])
 
     def test_a_briefing_with_1000_key_claims_saves_and_reorders(self):
-        before = order_of(self.briefing)
+        before = editor_data.key_claim_order(self.briefing)
         rows = [{"claim": claim, "comment": f"Now {n}."} for n, claim in enumerate(before[::-1])]
         data = change_form_data(self.client.get(self.url), key_claim_rows=json.dumps(rows))
         self.assertLess(len(data), settings.DATA_UPLOAD_MAX_NUMBER_FIELDS // 10)
         response = self.client.post(self.url, data)
         self.assertRedirects(response, reverse("admin:briefings_briefing_changelist"))
-        self.assertEqual(order_of(self.briefing), before[::-1])
+        self.assertEqual(editor_data.key_claim_order(self.briefing), before[::-1])
         link = self.briefing.claim_links.get(claim_id=before[-1])
         self.assertEqual((link.position, link.comment), (0, "Now 0."))
         # Each moved row's history records who moved it.
@@ -55,7 +51,7 @@ class KeyClaimsFieldTests(TestCase):
     def setUp(self):
         self.client.force_login(self.editor)
         self.url = reverse("admin:briefings_briefing_change", args=[self.briefing.pk])
-        self.order = order_of(self.briefing)
+        self.order = editor_data.key_claim_order(self.briefing)
 
     def post_rows(self, value, page=None):
         data = change_form_data(page or self.client.get(self.url), key_claim_rows=value)
@@ -70,7 +66,7 @@ class KeyClaimsFieldTests(TestCase):
             json.dumps([{"claim": claim, "comment": ""} for claim in moved]), page=stale
         )
         self.assertContains(response, "after you opened it")
-        self.assertEqual(order_of(self.briefing), self.order[::-1])
+        self.assertEqual(editor_data.key_claim_order(self.briefing), self.order[::-1])
 
     def test_bad_key_claims_are_refused_naming_what_is_wrong(self):
         first = self.order[0]
@@ -85,7 +81,7 @@ class KeyClaimsFieldTests(TestCase):
             with self.subTest(value=value):
                 response = self.post_rows(value)
                 self.assertContains(response, message)
-                self.assertEqual(order_of(self.briefing), self.order)
+                self.assertEqual(editor_data.key_claim_order(self.briefing), self.order)
 
     def test_someone_who_may_only_view_sees_the_key_claims_in_order(self):
         viewer = factories.UserFactory()

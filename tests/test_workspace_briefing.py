@@ -18,10 +18,6 @@ def choice(briefing):
     return f"{briefing.pk}-v{briefing.version}"
 
 
-def key_claim_ids(briefing):
-    return list(briefing.claim_links.order_by("position").values_list("claim_id", flat=True))
-
-
 class WorkspaceBriefingTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -48,7 +44,7 @@ class AddToBriefingTests(WorkspaceBriefingTestCase):
         # Posted in another order: they are added as the text has them.
         response = self.post({"claims": [second.pk, first.pk], "briefing": choice(briefing)})
         self.assertEqual(response.status_code, 200, response.content)
-        self.assertEqual(key_claim_ids(briefing), [third.pk, first.pk, second.pk])
+        self.assertEqual(editor_data.key_claim_order(briefing), [third.pk, first.pk, second.pk])
         answer = response.json()
         self.assertIn("Added 2 key claims", answer["message"])
         change_url = reverse("admin:briefings_briefing_change", args=[briefing.pk])
@@ -77,14 +73,14 @@ class AddToBriefingTests(WorkspaceBriefingTestCase):
         self.assertEqual(briefing.slug, "putin-and-xi-meet-2")
         self.assertEqual(briefing.status, BriefingStatus.DRAFT)
         self.assertEqual(briefing.created_by, self.editor)
-        self.assertEqual(key_claim_ids(briefing), [c.pk for c in self.claims[:2]])
+        self.assertEqual(editor_data.key_claim_order(briefing), [c.pk for c in self.claims[:2]])
         self.assertIn("Created the draft briefing", response.json()["message"])
 
     def test_claims_already_in_the_briefing_are_skipped_and_counted(self):
         first, second, *_ = self.claims
         briefing = factories.BriefingFactory(claims=[second])
         response = self.post({"claims": [first.pk, second.pk], "briefing": choice(briefing)})
-        self.assertEqual(key_claim_ids(briefing), [second.pk, first.pk])
+        self.assertEqual(editor_data.key_claim_order(briefing), [second.pk, first.pk])
         self.assertIn("Skipped 1 already in it", response.json()["message"])
 
     def test_claims_all_in_the_briefing_already_save_nothing(self):
@@ -100,7 +96,7 @@ class AddToBriefingTests(WorkspaceBriefingTestCase):
         self.claims[3].save()
         briefing = factories.BriefingFactory()
         self.post({"all": "on", "briefing": choice(briefing)})
-        self.assertEqual(key_claim_ids(briefing), [c.pk for c in self.claims[:3]])
+        self.assertEqual(editor_data.key_claim_order(briefing), [c.pk for c in self.claims[:3]])
 
     def test_without_script_the_page_comes_back_with_a_message(self):
         briefing = factories.BriefingFactory()
@@ -137,7 +133,7 @@ class PublishedBriefingTests(WorkspaceBriefingTestCase):
         response = self.post({"claims": [self.claims[1].pk], "briefing": choice(self.briefing)})
         self.assertEqual(response.status_code, 200, response.content)
         self.assertIn("waits for a reviewer", response.json()["message"])
-        self.assertEqual(key_claim_ids(self.briefing), [self.claims[0].pk])
+        self.assertEqual(editor_data.key_claim_order(self.briefing), [self.claims[0].pk])
         change = PendingChange.objects.get(briefing=self.briefing)
         proposed = [row["claim"] for row in change.data["key_claims"]]
         self.assertEqual(proposed, [self.claims[0].pk, self.claims[1].pk])
@@ -153,7 +149,9 @@ class PublishedBriefingTests(WorkspaceBriefingTestCase):
         self.client.force_login(self.reviewer)
         response = self.post({"claims": [self.claims[1].pk], "briefing": choice(self.briefing)})
         self.assertEqual(response.status_code, 200, response.content)
-        self.assertEqual(key_claim_ids(self.briefing), [self.claims[0].pk, self.claims[1].pk])
+        self.assertEqual(
+            editor_data.key_claim_order(self.briefing), [self.claims[0].pk, self.claims[1].pk]
+        )
         correction = Correction.objects.get(briefing=self.briefing)
         self.assertEqual(correction.reason, f"Key claims added: #{self.claims[1].pk}.")
 
@@ -165,7 +163,7 @@ class PublishedBriefingTests(WorkspaceBriefingTestCase):
         response = self.post({"claims": [unreviewed.pk], "briefing": choice(self.briefing)})
         self.assertEqual(response.status_code, 400)
         self.assertIn("not reviewed", str(response.json()["errors"]))
-        self.assertEqual(key_claim_ids(self.briefing), [self.claims[0].pk])
+        self.assertEqual(editor_data.key_claim_order(self.briefing), [self.claims[0].pk])
 
 
 class RefusalTests(WorkspaceBriefingTestCase):
@@ -179,7 +177,7 @@ class RefusalTests(WorkspaceBriefingTestCase):
         self.assertEqual(response.status_code, status, response.content)
         errors = response.json()["errors"]
         self.assertIn(words, " ".join(errors[field]))
-        self.assertEqual(key_claim_ids(self.briefing), [self.claims[0].pk])
+        self.assertEqual(editor_data.key_claim_order(self.briefing), [self.claims[0].pk])
         self.assertEqual(Briefing.objects.count(), self.briefings_before)
         self.assertFalse(PendingChange.objects.exists())
 
@@ -279,7 +277,7 @@ class PermissionTests(WorkspaceBriefingTestCase):
         self.client.force_login(self.annotator)
         response = self.post({"claims": [self.claims[0].pk], "briefing": choice(briefing)})
         self.assertEqual(response.status_code, 403)
-        self.assertEqual(key_claim_ids(briefing), [])
+        self.assertEqual(editor_data.key_claim_order(briefing), [])
 
     def test_annotator_without_briefing_permission_is_not_offered_the_form(self):
         self.client.force_login(self.annotator)
@@ -329,7 +327,7 @@ class QueryCountTests(TestCase):
         with self.assertNumQueries(50):
             response = self.client.post(url, data, headers={"Accept": "application/json"})
         self.assertEqual(response.status_code, 200, response.content)
-        self.assertEqual(key_claim_ids(briefing), [claim.pk for claim in claims])
+        self.assertEqual(editor_data.key_claim_order(briefing), [claim.pk for claim in claims])
 
     def test_adding_3_claims(self):
         self.assertAddsInQueries(3)

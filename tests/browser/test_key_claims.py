@@ -12,10 +12,6 @@ pytestmark = [
 ]
 
 
-def order_of(briefing):
-    return list(briefing.claim_links.order_by("position").values_list("claim_id", flat=True))
-
-
 def shown_order(page):
     return [
         int(claim)
@@ -33,7 +29,7 @@ def save(page):
 def test_key_claims_are_reordered_by_drag_and_by_keyboard(live_server, page, login, screenshot):
     editor = factories.editor()
     briefing = editor_data.briefing_with_key_claims(4)
-    first, second, third, fourth = order_of(briefing)
+    first, second, third, fourth = editor_data.key_claim_order(briefing)
     login(page, editor)
     page.goto(live_server.url + reverse("admin:briefings_briefing_change", args=[briefing.pk]))
 
@@ -64,11 +60,11 @@ def test_key_claims_are_reordered_by_drag_and_by_keyboard(live_server, page, log
     page.fill(f'.key-claim[data-claim="{third}"] textarea', "Read this one.")
     screenshot(page, "key-claims-reordered", full_page=True)
     save(page)
-    assert order_of(briefing) == [fourth, second, third, first]
+    assert editor_data.key_claim_order(briefing) == [fourth, second, third, first]
     assert briefing.claim_links.get(claim_id=third).comment == "Read this one."
     assert shown_order(page) == [fourth, second, third, first]
 
     # Removing one takes it out of the briefing on save.
     page.click(f'.key-claim[data-claim="{second}"] [data-action="remove"]')
     save(page)
-    assert order_of(briefing) == [fourth, third, first]
+    assert editor_data.key_claim_order(briefing) == [fourth, third, first]
